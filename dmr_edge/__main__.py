@@ -1,0 +1,3 @@
+from dmr_edge.cli import main
+
+raise SystemExit(main())
