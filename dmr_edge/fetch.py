@@ -1,0 +1,260 @@
+"""HTTP → cache: conditional, retried, size- and time-bounded downloads.
+
+``Fetcher.fetch`` streams a source's body into a temporary file in the cache directory
+while hashing it, and returns it for the caller to validate and install; it never touches
+the current cache file. ``requests`` is imported here only, when a download happens.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import gzip
+import hashlib
+import random
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Callable, Optional
+
+from dmr_edge import __version__
+from dmr_edge.cache import Cache, CacheEntry, CacheMeta
+from dmr_edge.config import HttpSettings, SourceSettings
+from dmr_edge.errors import FetchError, PermanentFetchError
+
+USER_AGENT = f"dmr-edge/{__version__} (+https://github.com/dmr-edge/dmr-edge)"
+_BLOCK = 1 << 16
+
+Progress = Callable[[str, int, Optional[int]], None]  # (source, bytes so far, total or None)
+
+
+@dataclass
+class FetchResult:
+    source: str
+    outcome: (
+        str  # "new": a changed document in temp_path; "not_modified": 304; "same": 200, same hash
+    )
+    http_status: int
+    meta: CacheMeta
+    temp_path: Path | None = None
+    downloaded_bytes: int = 0
+    seconds: float = 0.0
+    attempts: int = 1
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Given a Retry-After header (seconds or an HTTP date), return seconds to wait."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+class Fetcher:
+    """Downloads sources with one configuration of timeouts, retries and TLS."""
+
+    def __init__(
+        self,
+        http: HttpSettings,
+        *,
+        compress: bool = False,
+        sleep: Callable[[float], Any] = time.sleep,
+        progress: Progress | None = None,
+    ) -> None:
+        self.http = http
+        self.compress = compress
+        self.sleep = sleep
+        self.progress = progress
+
+    def _session(self) -> Any:
+        import requests
+
+        session = requests.Session()
+        session.max_redirects = self.http.max_redirects
+        session.headers["User-Agent"] = USER_AGENT
+        return session
+
+    def fetch(self, source: SourceSettings, cache: Cache, entry: CacheEntry) -> FetchResult:
+        """Download ``source`` unless the cached copy is still current.
+
+        Retry temporary failures with capped exponential backoff, honouring Retry-After.
+        Raise ``FetchError`` (temporary) or ``PermanentFetchError`` when it cannot.
+        """
+        attempts = 0
+        started = time.monotonic()
+        while True:
+            attempts += 1
+            try:
+                result = self._attempt(source, cache, entry)
+            except PermanentFetchError:
+                raise
+            except FetchError as exc:
+                if attempts > self.http.retries:
+                    raise
+                wait = exc.retry_after
+                if wait is None:
+                    wait = min(self.http.backoff_max, self.http.backoff * 2 ** (attempts - 1))
+                    wait *= random.uniform(0.5, 1.0)
+                elif wait > self.http.max_retry_after:
+                    raise  # the daemon will come back when the upstream asked
+                self.sleep(wait)
+                continue
+            result.attempts = attempts
+            result.seconds = time.monotonic() - started
+            return result
+
+    def _headers(self, source: SourceSettings, entry: CacheEntry) -> dict[str, str]:
+        headers = {"Accept": "application/json", "Accept-Encoding": "gzip"}
+        meta = entry.meta
+        if entry.exists and meta is not None and meta.url == source.url:
+            if meta.etag:
+                headers["If-None-Match"] = meta.etag
+            if meta.last_modified:
+                headers["If-Modified-Since"] = meta.last_modified
+        if source.api_key:
+            headers["Authorization"] = f"Bearer {source.api_key}"
+        return headers
+
+    def _attempt(self, source: SourceSettings, cache: Cache, entry: CacheEntry) -> FetchResult:
+        import requests
+
+        name = source.name
+        http = self.http
+        session = self._session()
+        try:
+            response = session.get(
+                source.url,
+                headers=self._headers(source, entry),
+                stream=True,
+                timeout=(http.connect_timeout, http.read_timeout),
+                verify=http.ca_bundle or True,
+            )
+        except requests.exceptions.SSLError as exc:
+            session.close()
+            raise PermanentFetchError(
+                f"TLS verification failed: {_short(exc)}", source=name
+            ) from None
+        except (
+            requests.exceptions.InvalidSchema,
+            requests.exceptions.MissingSchema,
+            requests.exceptions.InvalidURL,
+        ) as exc:
+            session.close()
+            raise PermanentFetchError(f"refused URL: {_short(exc)}", source=name) from None
+        except requests.exceptions.TooManyRedirects:
+            session.close()
+            raise PermanentFetchError(
+                f"more than {http.max_redirects} redirects", source=name
+            ) from None
+        except requests.exceptions.Timeout:
+            session.close()
+            raise FetchError("timed out waiting for the upstream", source=name) from None
+        except requests.exceptions.RequestException as exc:
+            session.close()
+            raise FetchError(f"cannot reach upstream: {_short(exc)}", source=name) from None
+        try:
+            return self._receive(source, cache, entry, response)
+        finally:
+            response.close()
+            session.close()
+
+    def _receive(
+        self, source: SourceSettings, cache: Cache, entry: CacheEntry, response: Any
+    ) -> FetchResult:
+        import requests
+
+        name = source.name
+        status = response.status_code
+        if status == 304 and entry.exists:
+            meta = entry.meta or CacheMeta(url=source.url, sha256=entry.sha256())
+            return FetchResult(name, "not_modified", 304, meta)
+        if status == 429 or status >= 500:
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            hint = f", retry after {retry_after:.0f}s" if retry_after is not None else ""
+            raise FetchError(
+                f"upstream answered HTTP {status}{hint}",
+                source=name,
+                status=status,
+                retry_after=retry_after,
+            )
+        if status != 200:
+            raise PermanentFetchError(
+                f"upstream answered HTTP {status}", source=name, status=status
+            )
+        content_type = response.headers.get("Content-Type", "").lower()
+        if "html" in content_type:
+            raise FetchError(
+                f"upstream sent an HTML page ({content_type.split(';')[0]}), not JSON",
+                source=name,
+                status=status,
+            )
+        declared = response.headers.get("Content-Length")
+        total = int(declared) if declared and declared.isdigit() else None
+        temp = cache.new_temp(name)
+        digest = hashlib.sha256()
+        received = 0
+        deadline = time.monotonic() + self.http.deadline
+        first = True
+        try:
+            with open(temp, "wb") as raw:
+                sink: IO[bytes] = (
+                    gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0)  # type: ignore[assignment]
+                    if self.compress
+                    else raw
+                )
+                for block in response.iter_content(_BLOCK):
+                    if first and block.lstrip()[:1] == b"<":
+                        raise FetchError("upstream sent an HTML page, not JSON", source=name)
+                    first = first and not block.strip()
+                    digest.update(block)
+                    sink.write(block)
+                    received += len(block)
+                    if self.progress is not None:
+                        self.progress(name, response.raw.tell(), total)
+                    if time.monotonic() > deadline:
+                        raise FetchError(
+                            f"download took longer than {self.http.deadline:.0f}s", source=name
+                        )
+                if sink is not raw:
+                    sink.close()
+            wire = response.raw.tell()
+            if total is not None and wire < total:
+                raise FetchError(f"download cut short at {wire} of {total} bytes", source=name)
+            if received == 0:
+                raise FetchError("upstream sent an empty body", source=name)
+        except requests.exceptions.RequestException as exc:
+            cache.discard(temp)
+            raise FetchError(f"download failed: {_short(exc)}", source=name) from None
+        except OSError as exc:
+            cache.discard(temp)
+            raise FetchError(f"download failed: {exc}", source=name) from None
+        except BaseException:
+            cache.discard(temp)
+            raise
+        meta = CacheMeta(
+            url=source.url,
+            sha256=digest.hexdigest(),
+            etag=response.headers.get("ETag"),
+            last_modified=response.headers.get("Last-Modified"),
+            fetched_at=time.time(),
+            downloaded_bytes=response.raw.tell(),
+            http_status=status,
+        )
+        if entry.exists and entry.sha256() == meta.sha256:
+            cache.discard(temp)
+            if entry.meta is not None:
+                meta.records = entry.meta.records
+            return FetchResult(name, "same", status, meta, None, meta.downloaded_bytes)
+        return FetchResult(name, "new", status, meta, temp, meta.downloaded_bytes)
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text if len(text) <= 200 else text[:197] + "..."

@@ -1,0 +1,225 @@
+"""A streaming scanner for the JSON documents DMR upstreams serve.
+
+Those documents are one long list of small records (at the top, or inside a wrapper
+object such as ``{"users": [...]}``), or one flat object of key → value pairs. The scanner
+reads a sliding window of text and hands each record to the standard library's C scanner
+(``json``'s ``scan_once``), so only one record's worth of text is ever held beyond the
+window, and the per-record cost is C speed whichever ijson backend is installed.
+
+It refuses what is not exactly one well-formed document: trailing data, a cut-off stream
+(after yielding the records it could read — callers must not commit those), NaN and
+Infinity, invalid UTF-8, and any single record larger than ``max_record`` characters.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from collections.abc import Iterator
+from typing import IO, Any
+
+from dmr_edge.errors import ParseError
+
+DEFAULT_MAX_RECORD = 1 << 20  # characters; no real record comes near this
+_READ_SIZE = 1 << 16
+_WS = re.compile(r"[ \t\n\r]*")
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+class _Window:
+    """A text window over a binary stream, decoded as UTF-8 chunk by chunk."""
+
+    def __init__(self, stream: IO[bytes], max_record: int) -> None:
+        self.stream = stream
+        self.max_record = max_record
+        self.decoder = codecs.getincrementaldecoder("utf-8")("strict")
+        self.text = ""
+        self.pos = 0
+        self.eof = False
+        self.consumed_bytes = 0  # bytes read from the stream so far
+        self.dropped = 0  # characters dropped from the front of the window
+
+    def fill(self) -> bool:
+        """Append the next chunk; return False at end of stream."""
+        if self.eof:
+            return False
+        data = self.stream.read(_READ_SIZE)
+        self.consumed_bytes += len(data)
+        try:
+            if data:
+                chunk = self.decoder.decode(data)
+            else:
+                chunk = self.decoder.decode(b"", final=True)
+                self.eof = True
+        except UnicodeDecodeError as exc:
+            at = self.consumed_bytes - len(data) + max(exc.start, 0)
+            raise ParseError(f"invalid UTF-8 near byte {at}") from None
+        if self.pos > _READ_SIZE and self.pos * 2 > len(self.text):
+            self.dropped += self.pos
+            self.text = self.text[self.pos :]
+            self.pos = 0
+        self.text += chunk
+        return not self.eof or bool(chunk)
+
+    def skip_ws(self) -> str:
+        """Skip whitespace and return the next character ("" at end of document)."""
+        while True:
+            self.pos = _WS.match(self.text, self.pos).end()  # type: ignore[union-attr]
+            if self.pos < len(self.text):
+                return self.text[self.pos]
+            if not self.fill():
+                return ""
+
+    def expect(self, chars: str, where: str) -> str:
+        char = self.skip_ws()
+        if not char:
+            raise ParseError(f"document ends early: expected {where}")
+        if char not in chars:
+            raise ParseError(f"expected {where} at character {self.offset()}, found {char!r}")
+        self.pos += 1
+        return char
+
+    def offset(self) -> int:
+        return self.dropped + self.pos
+
+    def value(self, scan: Any) -> Any:
+        """Decode the JSON value at the cursor, reading more text until it is whole."""
+        while True:
+            try:
+                obj, end = scan(self.text, self.pos)
+            except StopIteration:
+                obj, end = None, -1
+            except ValueError as exc:  # JSONDecodeError and refused NaN/Infinity
+                if "not valid JSON" in str(exc):
+                    raise ParseError(str(exc)) from None
+                obj, end = None, -1
+            except RecursionError:
+                raise ParseError(f"nesting too deep at character {self.offset()}") from None
+            # A value that touches the end of the window may continue beyond it.
+            if end != -1 and (end < len(self.text) or self.eof):
+                self.pos = end
+                return obj
+            if len(self.text) - self.pos > self.max_record:
+                raise ParseError(
+                    f"a record at character {self.offset()} is larger than "
+                    f"{self.max_record} characters"
+                )
+            if not self.fill():
+                if end != -1:
+                    self.pos = end
+                    return obj
+                raise ParseError(f"document is cut short or malformed at character {self.offset()}")
+
+
+def _scanner() -> Any:
+    decoder = json.JSONDecoder(parse_constant=_refuse_constant)
+    return json.scanner.make_scanner(decoder)  # type: ignore[attr-defined]
+
+
+def scan_records(
+    stream: IO[bytes],
+    kind: str,
+    containers: tuple[str, ...] = (),
+    max_record: int = DEFAULT_MAX_RECORD,
+) -> Iterator[Any]:
+    """Given a binary stream, yield each record of the document, then check its end.
+
+    ``kind`` "array": a list at the top level or under one of ``containers`` in a top-level
+    object; yields each element. ``kind`` "map": a top-level object; yields (key, value).
+    Raise ``ParseError`` on anything malformed, cut short or of the wrong shape.
+    """
+    window = _Window(stream, max_record)
+    scan = _scanner()
+    first = window.skip_ws()
+    if first == "\ufeff":  # a UTF-8 byte order mark: tolerated, it is unambiguous
+        window.pos += 1
+        first = window.skip_ws()
+    if not first:
+        raise ParseError("document is empty")
+    if kind == "map":
+        if first != "{":
+            raise ParseError(f"expected a JSON object at the top level, found {_describe(first)}")
+        window.pos += 1
+        yield from _members(window, scan)
+    elif first == "[":
+        window.pos += 1
+        yield from _elements(window, scan)
+    elif first == "{":
+        window.pos += 1
+        yield from _wrapped(window, scan, containers)
+    else:
+        raise ParseError(
+            f"expected a JSON list or object at the top level, found {_describe(first)}"
+        )
+    if window.skip_ws():
+        raise ParseError(f"unexpected data after the document at character {window.offset()}")
+
+
+def _elements(window: _Window, scan: Any) -> Iterator[Any]:
+    if window.skip_ws() == "]":
+        window.pos += 1
+        return
+    while True:
+        window.skip_ws()
+        yield window.value(scan)
+        if window.expect(",]", "',' or ']' between records") == "]":
+            return
+
+
+def _members(window: _Window, scan: Any) -> Iterator[tuple[str, Any]]:
+    if window.skip_ws() == "}":
+        window.pos += 1
+        return
+    while True:
+        key = _key(window, scan)
+        window.skip_ws()
+        yield key, window.value(scan)
+        if window.expect(",}", "',' or '}' between members") == "}":
+            return
+
+
+def _key(window: _Window, scan: Any) -> str:
+    if window.skip_ws() != '"':
+        raise ParseError(f"expected a quoted key at character {window.offset()}")
+    key = window.value(scan)
+    window.expect(":", "':' after a key")
+    return key
+
+
+def _wrapped(window: _Window, scan: Any, containers: tuple[str, ...]) -> Iterator[Any]:
+    found: str | None = None
+    seen = []
+    if window.skip_ws() != "}":
+        while True:
+            key = _key(window, scan)
+            seen.append(key)
+            if key in containers and window.skip_ws() == "[":
+                if found is not None:
+                    raise ParseError(f"the document holds two record lists ({found!r}, {key!r})")
+                found = key
+                window.pos += 1
+                yield from _elements(window, scan)
+            else:
+                window.skip_ws()
+                window.value(scan)  # small siblings such as "count"; bounded by max_record
+            if window.expect(",}", "',' or '}' between members") == "}":
+                break
+    else:
+        window.pos += 1
+    if found is None:
+        keys = ", ".join(repr(k) for k in seen[:8]) or "none"
+        wanted = " or ".join(repr(c) for c in containers)
+        raise ParseError(f"no record list {wanted} in the document (its keys: {keys})")
+
+
+def _describe(char: str) -> str:
+    names = {'"': "a string", "n": "null", "t": "true", "f": "false", "<": "'<' (HTML?)"}
+    if char in names:
+        return names[char]
+    if char in "-0123456789":
+        return "a number"
+    return repr(char)

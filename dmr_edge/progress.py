@@ -1,0 +1,49 @@
+"""One refreshed progress line on stderr for one-shot runs on a terminal."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import IO
+
+
+class ProgressLine:
+    """Shows "source: 12.3 of 61.0 MB" or "source: 120,000 records" on one line."""
+
+    def __init__(self, stream: IO[str], interval: float = 0.2) -> None:
+        self.stream = stream
+        self.interval = interval
+        self.last = 0.0
+        self.width = 0
+
+    @classmethod
+    def for_stderr(cls, enabled: bool = True) -> ProgressLine | None:
+        """Return a progress line for stderr, or None when it is not a terminal."""
+        if not enabled or not sys.stderr.isatty():
+            return None
+        return cls(sys.stderr)
+
+    def _show(self, text: str, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self.last < self.interval:
+            return
+        self.last = now
+        pad = max(0, self.width - len(text))
+        self.stream.write("\r" + text + " " * pad)
+        self.stream.flush()
+        self.width = len(text)
+
+    def download(self, source: str, done: int, total: int | None) -> None:
+        if total:
+            self._show(f"{source}: downloading {done / 1e6:.1f} of {total / 1e6:.1f} MB")
+        else:
+            self._show(f"{source}: downloading {done / 1e6:.1f} MB")
+
+    def records(self, source: str, count: int) -> None:
+        self._show(f"{source}: {count:,} records")
+
+    def clear(self) -> None:
+        if self.width:
+            self.stream.write("\r" + " " * self.width + "\r")
+            self.stream.flush()
+            self.width = 0

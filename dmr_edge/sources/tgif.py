@@ -1,0 +1,33 @@
+"""TGIF talkgroups: string ids, base64 descriptions, names with trailing spaces."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+from dmr_edge.sources import fields
+
+NETWORK = "TGIF"
+
+
+def decode_description(value: Any) -> str | None:
+    """Return the base64 ``description`` decoded as UTF-8, or the text if it is not base64."""
+    raw = fields.optional_text(value, "description", fields.MAX_LONG_TEXT * 2)
+    if raw is None:
+        return None
+    try:
+        decoded = base64.b64decode(raw, validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):
+        return raw[: fields.MAX_LONG_TEXT]
+    return decoded.strip()[: fields.MAX_LONG_TEXT] or None
+
+
+def talkgroup_row(record: Any) -> tuple[Any, ...]:
+    record = fields.record(record)
+    return (
+        NETWORK,
+        fields.ident(record.get("id"), "id"),
+        fields.text(record.get("name"), "name"),
+        decode_description(record.get("description")),
+    )

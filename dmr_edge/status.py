@@ -1,0 +1,83 @@
+"""What the agent knows about itself: per-source state, cache ages, database size."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from typing import Any
+
+from dmr_edge.cache import Cache
+from dmr_edge.config import Settings
+from dmr_edge.sources import SOURCES
+from dmr_edge.store import STATE_FIELDS
+from dmr_edge.stream import ijson_backend
+
+
+def _file_size(path: Any) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def read_states(settings: Settings) -> dict[str, dict[str, Any]]:
+    """Return the stored state of every source, read-only (empty when no database yet)."""
+    if not settings.db.exists():
+        return {}
+    uri = settings.db.resolve().as_uri() + "?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=10)
+        try:
+            rows = conn.execute(
+                f"SELECT source, {', '.join(STATE_FIELDS)} FROM source_state"
+            ).fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return {}
+    return {row[0]: dict(zip(STATE_FIELDS, row[1:])) for row in rows}
+
+
+def collect_status(settings: Settings, now: float | None = None) -> dict[str, Any]:
+    """Return the status document ``dmr-edge status`` prints (secrets never included)."""
+    now = time.time() if now is None else now
+    states = read_states(settings)
+    cache = Cache(settings.cache_dir)
+    sources = {}
+    for name, spec in SOURCES.items():
+        source = settings.sources[name]
+        state = states.get(name, {})
+        entry = cache.entry(name)
+        applied_at = state.get("applied_at")
+        sources[name] = {
+            "enabled": source.enabled,
+            "url": source.url,
+            "description": spec.description,
+            "records": state.get("records"),
+            "rejected": state.get("rejected"),
+            "last_apply": applied_at,
+            "age_seconds": round(now - applied_at, 1) if applied_at else None,
+            "last_fetch": entry.meta.fetched_at if entry.meta else None,
+            "cache_age_seconds": round(entry.age, 1) if entry.exists else None,
+            "cache_bytes": _file_size(entry.path) if entry.exists else 0,
+            "last_error": state.get("last_error"),
+            "last_error_at": state.get("last_error_at"),
+            "inserted": state.get("inserted"),
+            "updated": state.get("updated"),
+            "deleted": state.get("deleted"),
+            "apply_seconds": state.get("apply_seconds"),
+            "http_status": entry.meta.http_status if entry.meta else None,
+            "downloaded_bytes": entry.meta.downloaded_bytes if entry.meta else None,
+        }
+    db_bytes = sum(_file_size(str(settings.db) + suffix) for suffix in ("", "-wal", "-shm"))
+    return {
+        "db": str(settings.db),
+        "db_bytes": db_bytes,
+        "cache_dir": str(settings.cache_dir),
+        "config": str(settings.config_path) if settings.config_path else None,
+        "ijson_backend": ijson_backend(),
+        "parser": settings.sync.parser,
+        "sqlite_version": sqlite3.sqlite_version,
+        "sources": sources,
+    }

@@ -1,0 +1,143 @@
+"""Cache file → records → validated rows, in fixed-size chunks.
+
+``open_document`` undoes gzip/xz/bz2 by content (not by name). ``iter_records`` picks the
+parser: the sliding-window scanner for the shapes upstreams really serve, or ijson (forced
+with ``parser="ijson"``). ``RowStream`` turns records into rows and counts rejections.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import lzma
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any, TypeVar
+
+from dmr_edge.errors import ParseError, RecordError
+from dmr_edge.jsonscan import scan_records
+from dmr_edge.sources import Row, SourceSpec
+
+T = TypeVar("T")
+
+_MAGIC = (
+    (b"\x1f\x8b", "gzip"),
+    (b"\xfd7zXZ\x00", "xz"),
+    (b"BZh", "bz2"),
+)
+MAX_REASONS = 5
+
+
+def compression_of(head: bytes) -> str | None:
+    """Return "gzip", "xz" or "bz2" when ``head`` starts with that format's magic bytes."""
+    for magic, name in _MAGIC:
+        if head.startswith(magic):
+            return name
+    return None
+
+
+def open_document(path: str) -> IO[bytes]:
+    """Open a JSON document for reading, decompressing it when its content says so."""
+    raw = open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
+    head = raw.read(6)
+    raw.seek(0)
+    kind = compression_of(head)
+    if kind == "gzip":
+        return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
+    if kind == "xz":
+        return lzma.LZMAFile(raw, "rb")  # type: ignore[return-value]
+    if kind == "bz2":
+        return bz2.BZ2File(raw, "rb")  # type: ignore[return-value]
+    return raw
+
+
+def ijson_backend() -> str:
+    """Return the name of the ijson backend in use (yajl2_c, yajl2_cffi, python, ...)."""
+    try:
+        import ijson
+    except ImportError:
+        return "missing"
+    return str(getattr(ijson, "backend", "unknown"))
+
+
+def iter_records(stream: IO[bytes], spec: SourceSpec, parser: str = "auto") -> Iterator[Any]:
+    """Yield the records of one source document from a binary stream.
+
+    Raise ``ParseError`` when the document is malformed, cut short or of the wrong shape —
+    possibly after some records were yielded, so nothing may be committed before the end.
+    """
+    if parser == "ijson":
+        yield from _ijson_records(stream, spec)
+    else:
+        yield from scan_records(stream, spec.kind, spec.containers)
+
+
+def _ijson_records(stream: IO[bytes], spec: SourceSpec) -> Iterator[Any]:
+    import ijson
+
+    try:
+        if spec.kind == "map":
+            yield from ijson.kvitems(stream, "", use_float=True)
+            return
+        prefix = _ijson_prefix(stream, spec.containers)
+        stream.seek(0)
+        yield from ijson.items(stream, prefix, use_float=True)
+    except ijson.JSONError as exc:
+        raise ParseError(f"malformed or cut-short JSON ({exc})") from None
+    except UnicodeDecodeError:
+        raise ParseError("invalid UTF-8") from None
+
+
+def _ijson_prefix(stream: IO[bytes], containers: tuple[str, ...]) -> str:
+    import ijson
+
+    for prefix, event, value in ijson.parse(stream):
+        if prefix == "" and event == "start_array":
+            return "item"
+        if prefix == "" and event == "map_key" and value in containers:
+            return f"{value}.item"
+        if prefix == "" and event in ("string", "number", "boolean", "null"):
+            break
+    raise ParseError("no record list in the document")
+
+
+@dataclass
+class ParseStats:
+    records: int = 0
+    rejected: int = 0
+    reasons: list[str] = field(default_factory=list)
+
+
+class RowStream:
+    """Records → rows; rejected records are counted with their first few reasons."""
+
+    def __init__(self, records: Iterable[Any], spec: SourceSpec) -> None:
+        self.records = records
+        self.spec = spec
+        self.stats = ParseStats()
+
+    def __iter__(self) -> Iterator[Row]:
+        to_row = self.spec.to_row
+        stats = self.stats
+        for record in self.records:
+            stats.records += 1
+            try:
+                yield to_row(record)
+            except RecordError as exc:
+                stats.rejected += 1
+                if len(stats.reasons) < MAX_REASONS:
+                    stats.reasons.append(f"record {stats.records}: {exc}")
+
+
+def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Yield lists of at most ``size`` items."""
+    batch: list[T] = []
+    append = batch.append
+    for item in items:
+        append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+            append = batch.append
+    if batch:
+        yield batch

@@ -1,0 +1,515 @@
+"""One sync: warm the cache (unless offline), then apply every changed source.
+
+A source's changes are applied in one transaction after its document parsed to the end;
+a new download replaces the cache file just before that transaction commits. Anything
+that fails leaves the previous cache file and the previous rows of that source intact.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import io
+import lzma
+import os
+import queue
+import threading
+import time
+import zlib
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import IO, Any, Callable
+
+from dmr_edge.cache import Cache, CacheEntry, CacheMeta
+from dmr_edge.config import Settings, SourceSettings
+from dmr_edge.errors import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    EXIT_TEMPFAIL,
+    DmrEdgeError,
+    FetchError,
+    ParseError,
+    RejectedError,
+    StoreError,
+)
+from dmr_edge.fetch import Fetcher, FetchResult, Progress
+from dmr_edge.sources import SOURCES, Row, SourceSpec
+from dmr_edge.store import ApplyStats, SourceApplier, Store
+from dmr_edge.stream import ParseStats, RowStream, chunked, iter_records, open_document
+
+DEFAULT_CHUNK = 1000
+RecordProgress = Callable[[str, int], None]  # (source, records parsed so far)
+
+
+@dataclass
+class SourceReport:
+    source: str
+    fetch: str = "skipped"  # downloaded | not_modified | same | cached | offline | failed | skipped
+    outcome: str = "unchanged"  # applied | unchanged | failed | missing
+    error: str | None = None
+    exit_code: int = EXIT_OK
+    retry_after: float | None = None
+    http_status: int | None = None
+    downloaded_bytes: int = 0
+    records: int = 0
+    rejected: int = 0
+    inserted: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    total: int = 0
+    fetch_seconds: float = 0.0
+    apply_seconds: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.outcome == "applied" and (self.inserted + self.updated + self.deleted) > 0
+
+    def summary(self) -> str:
+        """One short phrase for logs: 304 / unchanged / n rows changed / error."""
+        if self.error:
+            return f"error: {self.error}"
+        if self.outcome == "applied":
+            return (
+                f"{self.inserted + self.updated + self.deleted} rows changed "
+                f"(+{self.inserted} ~{self.updated} -{self.deleted})"
+            )
+        if self.fetch == "not_modified":
+            return "304 not modified"
+        return "unchanged"
+
+
+@dataclass
+class SyncReport:
+    mode: str
+    chunk: int
+    parser: str
+    sources: list[SourceReport] = field(default_factory=list)
+    init_seconds: float = 0.0
+    fetch_seconds: float = 0.0
+    apply_seconds: float = 0.0
+    total_seconds: float = 0.0
+
+    @property
+    def exit_code(self) -> int:
+        codes = {s.exit_code for s in self.sources}
+        if codes - {EXIT_OK, EXIT_TEMPFAIL}:
+            return EXIT_FAILURE
+        return EXIT_TEMPFAIL if EXIT_TEMPFAIL in codes else EXIT_OK
+
+    @property
+    def records(self) -> int:
+        return sum(s.records for s in self.sources if s.outcome == "applied")
+
+    def changed(self, source: str) -> bool:
+        return any(s.changed for s in self.sources if s.source == source)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["records"] = self.records
+        data["records_per_second"] = (
+            round(self.records / self.apply_seconds) if self.apply_seconds > 0 else None
+        )
+        data["exit_code"] = self.exit_code
+        return data
+
+
+def choose_mode(mem_available: int | None) -> tuple[str, int]:
+    """Given MemAvailable in bytes (None if unknown), return (mode, chunk) as ``auto`` picks.
+
+    Parallel mode is never picked: on the 2-core machines measured it did not beat
+    streaming by the margin that would justify its memory (see the README's Performance).
+    """
+    mib = 1024 * 1024
+    if mem_available is None or mem_available < 512 * mib:
+        return "streaming", 500
+    if mem_available < 2048 * mib:
+        return "streaming", 1000
+    return "streaming", 2000
+
+
+def mem_available(meminfo: str = "/proc/meminfo") -> int | None:
+    try:
+        with open(meminfo, encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def resolve_mode(mode: str, chunk: int | None) -> tuple[str, int]:
+    if mode == "auto":
+        auto_mode, auto_chunk = choose_mode(mem_available())
+        return auto_mode, chunk or auto_chunk
+    return mode, chunk or DEFAULT_CHUNK
+
+
+def check_plausible(
+    spec: SourceSpec, parsed: ParseStats, accepted: int, previous: int | None, settings: Settings
+) -> None:
+    """Raise ``RejectedError`` if a parsed document should not replace the previous one."""
+    threshold = settings.sync.reject_threshold
+    if parsed.records and parsed.rejected / parsed.records > threshold:
+        first = f"; first: {parsed.reasons[0]}" if parsed.reasons else ""
+        raise RejectedError(
+            f"{parsed.rejected} of {parsed.records} records failed validation "
+            f"(more than {threshold:.0%}); keeping the previous version{first}",
+            source=spec.name,
+        )
+    ratio = settings.sync.min_ratio
+    if previous and accepted < previous * ratio:
+        raise RejectedError(
+            f"only {accepted} records where the previous version had {previous}; "
+            f"refusing it as implausible (sync.min_ratio = {ratio})",
+            source=spec.name,
+        )
+
+
+def validate_document(
+    path: Path, spec: SourceSpec, settings: Settings, previous: int | None
+) -> ParseStats:
+    """Parse a whole document without storing it; raise if it must not be used."""
+    with open_document(str(path)) as stream:
+        rows = RowStream(iter_records(stream, spec, settings.sync.parser), spec)
+        for _ in rows:
+            pass
+    check_plausible(spec, rows.stats, rows.stats.records - rows.stats.rejected, previous, settings)
+    return rows.stats
+
+
+class _Producer:
+    """Parse a document in a thread, handing chunks of rows over a bounded queue."""
+
+    _END = object()
+
+    def __init__(self, rows: RowStream, chunk: int) -> None:
+        self.rows = rows
+        self.chunk = chunk
+        self.queue: queue.Queue[Any] = queue.Queue(maxsize=4)
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="dmr-edge-parse", daemon=True)
+        self.thread.start()
+
+    def _put(self, item: Any) -> bool:
+        while not self.stopped.is_set():
+            try:
+                self.queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _run(self) -> None:
+        try:
+            for batch in chunked(self.rows, self.chunk):
+                if not self._put(batch):
+                    return
+        except BaseException as exc:  # handed to the consumer, which re-raises it
+            self._put(exc)
+            return
+        self._put(self._END)
+
+    def __iter__(self) -> Iterator[list[Row]]:
+        try:
+            while True:
+                item = self.queue.get()
+                if item is self._END:
+                    return
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            self.stopped.set()
+            self.thread.join(timeout=5)
+
+
+class Syncer:
+    """Runs warm and sync for a set of sources with one configuration."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        mode: str | None = None,
+        chunk: int | None = None,
+        offline: bool = False,
+        max_age: float | None = None,
+        only: list[str] | None = None,
+        sleep: Callable[[float], Any] = time.sleep,
+        fetch_progress: Progress | None = None,
+        record_progress: RecordProgress | None = None,
+    ) -> None:
+        self.settings = settings
+        self.mode, self.chunk = resolve_mode(
+            mode or settings.sync.mode, chunk or settings.sync.chunk
+        )
+        self.offline = offline
+        self.max_age = max_age
+        self.sources = settings.enabled_sources(only)
+        self.cache = Cache(settings.cache_dir)
+        self.fetcher = Fetcher(
+            settings.http,
+            compress=settings.sync.compress_cache,
+            sleep=sleep,
+            progress=fetch_progress,
+        )
+        self.record_progress = record_progress
+
+    # --- fetch -------------------------------------------------------------------------
+
+    def _stale(self, source: SourceSettings, entry: CacheEntry) -> bool:
+        if not entry.exists:
+            return True  # a missing cache is always fetched, whatever max-age says
+        if entry.meta is not None and entry.meta.url != source.url:
+            return True
+        max_age = (
+            self.max_age if self.max_age is not None else self.settings.max_age_for(source.name)
+        )
+        return entry.age >= max_age
+
+    def _fetch(self, source: SourceSettings, report: SourceReport) -> FetchResult | None:
+        """Fetch one source if its cache is stale; record the outcome in ``report``."""
+        entry = self.cache.entry(source.name)
+        if self.offline:
+            report.fetch = "offline"
+            return None
+        if not self._stale(source, entry):
+            report.fetch = "cached"
+            return None
+        self.cache.ensure()
+        try:
+            result = self.fetcher.fetch(source, self.cache, entry)
+        except FetchError as exc:
+            report.fetch = "failed"
+            self._fail(report, exc)
+            report.retry_after = exc.retry_after
+            report.http_status = exc.status
+            return None
+        report.fetch_seconds = result.seconds
+        report.http_status = result.http_status
+        report.downloaded_bytes = result.downloaded_bytes
+        report.fetch = {"new": "downloaded"}.get(result.outcome, result.outcome)
+        if result.outcome != "new":
+            self._refresh(source.name, entry, result)
+        return result
+
+    def _refresh(self, name: str, entry: CacheEntry, result: FetchResult) -> None:
+        """Mark an unchanged cache as fresh (304, or the same bytes again)."""
+        meta = result.meta
+        if entry.meta is not None and result.outcome == "not_modified":
+            self.cache.touch(name)
+            return
+        st = entry.path.stat()
+        meta.size, meta.mtime_ns = st.st_size, st.st_mtime_ns
+        if entry.meta is not None:
+            meta.etag = meta.etag or entry.meta.etag
+            meta.last_modified = meta.last_modified or entry.meta.last_modified
+        self.cache.touch(name, meta)
+
+    @staticmethod
+    def _fail(report: SourceReport, exc: DmrEdgeError) -> None:
+        if report.error is None:
+            report.error = exc.message
+            report.exit_code = exc.exit_code
+
+    def fetch_all(self, reports: dict[str, SourceReport]) -> dict[str, FetchResult | None]:
+        if self.mode == "parallel" and len(self.sources) > 1:
+            with ThreadPoolExecutor(max_workers=len(self.sources)) as pool:
+                futures = {
+                    s.name: pool.submit(self._fetch, s, reports[s.name]) for s in self.sources
+                }
+                return {name: future.result() for name, future in futures.items()}
+        return {s.name: self._fetch(s, reports[s.name]) for s in self.sources}
+
+    # --- warm --------------------------------------------------------------------------
+
+    def warm(self) -> SyncReport:
+        """Refresh stale cache files, validating each download before it replaces one."""
+        started = time.monotonic()
+        report = SyncReport(self.mode, self.chunk, self.settings.sync.parser)
+        reports = {s.name: SourceReport(s.name) for s in self.sources}
+        report.sources = list(reports.values())
+        for source in self.sources:
+            result = self._fetch(source, reports[source.name])
+            if result is None or result.temp_path is None:
+                continue
+            spec = SOURCES[source.name]
+            entry = self.cache.entry(source.name)
+            previous = entry.meta.records if entry.meta is not None else None
+            try:
+                parsed = validate_document(result.temp_path, spec, self.settings, previous)
+            except (ParseError, RejectedError) as exc:
+                self.cache.discard(result.temp_path)
+                self._fail(reports[source.name], exc)
+                continue
+            except BaseException:
+                self.cache.discard(result.temp_path)
+                raise
+            result.meta.records = parsed.records - parsed.rejected
+            self.cache.install(source.name, result.temp_path, result.meta)
+            reports[source.name].records = parsed.records
+            reports[source.name].rejected = parsed.rejected
+        report.fetch_seconds = sum(r.fetch_seconds for r in report.sources)
+        report.total_seconds = time.monotonic() - started
+        return report
+
+    # --- sync --------------------------------------------------------------------------
+
+    def sync(self, store: Store | None = None) -> SyncReport:
+        """Warm (unless offline), then apply each changed source in its own transaction."""
+        started = time.monotonic()
+        report = SyncReport(self.mode, self.chunk, self.settings.sync.parser)
+        own_store = store is None
+        if store is None:
+            store = Store(self.settings.db)
+        report.init_seconds = time.monotonic() - started
+        reports = {s.name: SourceReport(s.name) for s in self.sources}
+        report.sources = list(reports.values())
+        try:
+            self.cache.remove_stale_temps()
+            results = self.fetch_all(reports)
+            for source in self.sources:
+                self._apply_source(store, source, results.get(source.name), reports[source.name])
+        finally:
+            for result in results.values() if "results" in locals() else ():
+                if result is not None and result.temp_path is not None:
+                    self.cache.discard(result.temp_path)  # no-op once installed
+            if own_store:
+                store.close()
+        report.fetch_seconds = sum(r.fetch_seconds for r in report.sources)
+        report.apply_seconds = sum(r.apply_seconds for r in report.sources)
+        report.total_seconds = time.monotonic() - started
+        return report
+
+    def _apply_source(
+        self,
+        store: Store,
+        source: SourceSettings,
+        result: FetchResult | None,
+        report: SourceReport,
+    ) -> None:
+        name = source.name
+        spec = SOURCES[name]
+        entry = self.cache.entry(name)
+        if result is not None and result.temp_path is not None:
+            document, meta = result.temp_path, result.meta
+        elif entry.exists:
+            document = entry.path
+            meta = entry.meta or CacheMeta(url=source.url, sha256=entry.sha256())
+        else:
+            report.outcome = "missing"
+            if report.error is None:
+                report.error = "no cached copy to apply (run a sync without --offline)"
+                report.exit_code = EXIT_FAILURE
+            return
+        state = store.state(name)
+        if state.get("applied_hash") == meta.sha256:
+            report.outcome = "unchanged"
+            report.total = state.get("records") or 0
+            if report.error is None and state.get("last_error"):
+                store.clear_error(name)
+            return
+        started = time.monotonic()
+        try:
+            parsed, stats = self._apply_document(store, spec, document, meta, state, result)
+        except DmrEdgeError as exc:
+            report.outcome = "failed"
+            report.error = None  # the apply error says more than a fetch error before it
+            self._fail(report, exc)
+            self._remember_error(store, name, exc)
+            return
+        finally:
+            report.apply_seconds = time.monotonic() - started
+        report.outcome = "applied"
+        report.records, report.rejected, report.reasons = (
+            parsed.records,
+            parsed.rejected,
+            parsed.reasons,
+        )
+        for key in ("inserted", "updated", "deleted", "unchanged", "duplicates", "total"):
+            setattr(report, key, getattr(stats, key))
+
+    @staticmethod
+    def _remember_error(store: Store, name: str, exc: DmrEdgeError) -> None:
+        # The database itself may be what failed (disk full): then there is nowhere to note it.
+        with contextlib.suppress(Exception):
+            store.record_error(name, exc.message)
+
+    def _rows(self, stream: IO[bytes], spec: SourceSpec) -> RowStream:
+        if self.mode == "sequential":
+            stream = io.BytesIO(stream.read())  # the seed's compatibility mode: whole file
+        return RowStream(iter_records(stream, spec, self.settings.sync.parser), spec)
+
+    def _apply_document(
+        self,
+        store: Store,
+        spec: SourceSpec,
+        document: Path,
+        meta: CacheMeta,
+        state: dict[str, Any],
+        result: FetchResult | None,
+    ) -> tuple[ParseStats, ApplyStats]:
+        import sqlite3
+
+        progress = self.record_progress
+        started = time.monotonic()
+        try:
+            with open_document(str(document)) as stream:
+                rows = self._rows(stream, spec)
+                batches = (
+                    _Producer(rows, self.chunk)
+                    if self.mode == "parallel"
+                    else chunked(rows, self.chunk)
+                )
+                with store.transaction():
+                    applier = SourceApplier(store, spec)
+                    for batch in batches:
+                        applier.add(batch)
+                        if progress is not None:
+                            progress(spec.name, rows.stats.records)
+                    stats = applier.finish()
+                    check_plausible(
+                        spec, rows.stats, stats.total, state.get("records"), self.settings
+                    )
+                    size = os.path.getsize(document)
+                    if result is not None and result.temp_path is not None:
+                        meta.records = stats.total
+                        # Cache first, then commit: a crash in between leaves a new cache
+                        # and old rows, which the next sync applies; never the reverse.
+                        self.cache.install(spec.name, result.temp_path, meta)
+                    store.set_state(
+                        spec.name,
+                        url=meta.url,
+                        etag=meta.etag,
+                        last_modified=meta.last_modified,
+                        applied_hash=meta.sha256,
+                        applied_at=time.time(),
+                        records=stats.total,
+                        rejected=rows.stats.rejected,
+                        inserted=stats.inserted,
+                        updated=stats.updated,
+                        deleted=stats.deleted,
+                        unchanged=stats.unchanged,
+                        bytes=size,
+                        apply_seconds=round(time.monotonic() - started, 3),
+                        last_error=None,
+                        last_error_at=None,
+                    )
+        except sqlite3.Error as exc:
+            raise StoreError(f"database write failed: {exc}", source=spec.name) from None
+        except (EOFError, zlib.error, lzma.LZMAError, gzip.BadGzipFile) as exc:
+            raise ParseError(f"cannot decompress: {exc}", source=spec.name) from None
+        except OSError as exc:
+            raise StoreError(
+                f"cannot read or write {exc.filename or 'a file'}: {exc.strerror}", source=spec.name
+            ) from None
+        except ParseError as exc:
+            exc.source = exc.source or spec.name
+            raise
+        return rows.stats, stats
