@@ -375,7 +375,10 @@ class Syncer:
             self.cache.remove_stale_temps()
             results = self.fetch_all(reports)
             for source in self.sources:
-                self._apply_source(store, source, results.get(source.name), reports[source.name])
+                source_report = reports[source.name]
+                self._apply_source(store, source, results.get(source.name), source_report)
+                if source_report.error:
+                    self._remember_error(store, source.name, source_report.error)
         finally:
             for result in results.values() if "results" in locals() else ():
                 if result is not None and result.temp_path is not None:
@@ -422,7 +425,6 @@ class Syncer:
             report.outcome = "failed"
             report.error = None  # the apply error says more than a fetch error before it
             self._fail(report, exc)
-            self._remember_error(store, name, exc)
             return
         finally:
             report.apply_seconds = time.monotonic() - started
@@ -436,10 +438,10 @@ class Syncer:
             setattr(report, key, getattr(stats, key))
 
     @staticmethod
-    def _remember_error(store: Store, name: str, exc: DmrEdgeError) -> None:
+    def _remember_error(store: Store, name: str, message: str) -> None:
         # The database itself may be what failed (disk full): then there is nowhere to note it.
         with contextlib.suppress(Exception):
-            store.record_error(name, exc.message)
+            store.record_error(name, message)
 
     def _rows(self, stream: IO[bytes], spec: SourceSpec) -> RowStream:
         if self.mode == "sequential":

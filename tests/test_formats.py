@@ -1,0 +1,142 @@
+"""Every upstream quirk of FORMATS.md, from real sample records to rows."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from dmr_edge.errors import ParseError, RecordError
+from dmr_edge.sources import SOURCES
+from dmr_edge.stream import RowStream, iter_records
+from tests.conftest import FIXTURES
+
+
+def rows_of(source: str, document: bytes, parser: str = "auto"):
+    stream = RowStream(iter_records(io.BytesIO(document), SOURCES[source], parser), SOURCES[source])
+    return list(stream), stream.stats
+
+
+def by_column(source: str, row: tuple) -> dict:
+    return dict(zip(SOURCES[source].columns, row))
+
+
+def test_new_radioid_users_become_rows_with_string_flags_folded():
+    rows, stats = rows_of("radioid_users", (FIXTURES / "radioid-users-newformat.json").read_bytes())
+    assert stats.rejected == 0
+    first = by_column("radioid_users", rows[0])
+    assert first["id"] == 1023007 and first["callsign"] == "VA3BOC"
+    assert first["first_name"] == "Hans Juergen" and first["last_name"] == ""
+    assert first["valid_callsign"] == 1 and first["validation"] == "validated"
+
+
+def test_old_count_results_shape_of_users_is_accepted():
+    doc = {"count": 1, "results": [{"fname": "Ann", "name": "Ann", "country": "Canada",
+           "callsign": "ve3abc ", "city": "X", "surname": "Lee", "radio_id": 3021234,
+           "id": 3021234, "remarks": "", "state": "ON"}]}
+    rows, _ = rows_of("radioid_users", json.dumps(doc).encode())
+    assert by_column("radioid_users", rows[0])["callsign"] == "VE3ABC"
+
+
+def test_radioid_repeaters_in_both_shapes_store_integer_hz_and_trustees():
+    rows, stats = rows_of(
+        "radioid_repeaters", (FIXTURES / "radioid-rptrs-newformat.json").read_bytes()
+    )
+    assert stats.rejected == 0
+    wb6ece, k8cop, rr0aaa = (by_column("radioid_repeaters", r) for r in rows)
+    assert wb6ece["tx_hz"] == 440_587_500 and wb6ece["rx_hz"] == 445_587_500
+    assert wb6ece["network"] == "BrandMeister" and wb6ece["trustee"] == "KA6SQG"
+    assert k8cop["trustee"] == "W8AOR,K8COP"
+    assert rr0aaa["rx_hz"] == 145_150_000
+    assert json.loads(rr0aaa["details"])["talkgroups"][0]["talkgroup"] == 250024
+
+
+def test_radioid_repeater_nulls_none_string_and_zero_frequency_are_unknowns():
+    rows, stats = rows_of("radioid_repeaters", (FIXTURES / "radioid-rptrs-nulls.json").read_bytes())
+    assert stats.rejected == 0
+    pd0jch, r0afj = (by_column("radioid_repeaters", r) for r in rows)
+    assert pd0jch["trustee"] is None and pd0jch["lat"] == pytest.approx(51.824316)
+    assert "map_info" not in json.loads(pd0jch["details"] or "{}")  # "None" means none
+    assert r0afj["tx_hz"] is None and r0afj["rx_hz"] is None  # "0.00000", offset ""
+    assert r0afj["lat"] is None and r0afj["trustee"] == "R0AFJ"
+
+
+def test_brandmeister_device_uses_mhz_strings_and_number_coordinates():
+    rows, _ = rows_of(
+        "brandmeister_devices", (FIXTURES / "brandmeister-device-one-record.json").read_bytes()
+    )
+    device = by_column("brandmeister_devices", rows[0])
+    assert device["id"] == 110605 and device["callsign"] == "K6UHF SCRN BLU"
+    assert device["tx_hz"] == 449_740_000 and device["rx_hz"] == 444_740_000
+    assert device["color_code"] == 7 and device["lng"] == pytest.approx(-117.67689)
+
+
+def test_brandmeister_talkgroups_are_a_flat_object_streamed_as_pairs():
+    rows, _ = rows_of("brandmeister_talkgroups", b'{"1":"Local","91":"Worldwide"}')
+    assert rows == [("BrandMeister", 1, "Local", None), ("BrandMeister", 91, "Worldwide", None)]
+
+
+@pytest.mark.parametrize("wrapped", [False, True])
+def test_tgif_string_ids_base64_descriptions_and_trailing_spaces(wrapped):
+    records = [{"id": "101", "name": "Tac-101  ", "description": "Rm9yIGV2ZXJ5b25l",
+                "website": "https:// "}]
+    doc = {"talkgroups": records} if wrapped else records
+    rows, _ = rows_of("tgif_talkgroups", json.dumps(doc).encode())
+    assert rows == [("TGIF", 101, "Tac-101", "For everyone")]
+
+
+def test_hearham_frequencies_stay_hz_and_shared_callsigns_keep_distinct_ids():
+    doc = [
+        {"id": 7, "callsign": "W1AW", "frequency": 444200000, "offset": 5000000, "mode": "DMR",
+         "latitude": 41.7, "longitude": -72.7, "operational": 1},
+        {"id": 8, "callsign": "W1AW", "frequency": 146520000, "offset": -600000, "mode": "FM",
+         "latitude": 41.7, "longitude": -72.7, "operational": 0},
+    ]
+    rows, _ = rows_of("hearham_repeaters", json.dumps(doc).encode())
+    first, second = (by_column("hearham_repeaters", r) for r in rows)
+    assert (first["id"], second["id"]) == (7, 8)
+    assert first["tx_hz"] == 444_200_000 and first["rx_hz"] == 449_200_000
+    assert second["rx_hz"] == 145_920_000 and second["status"] == "DOWN"
+
+
+@pytest.mark.parametrize(
+    "record, reason",
+    [
+        ({"id": "abc", "callsign": "X1X"}, "not an integer"),
+        ({"id": -5, "callsign": "X1X"}, "outside"),
+        ({"id": 0, "callsign": "X1X"}, "outside"),
+        ({"id": 1 << 24, "callsign": "X1X"}, "outside"),
+        ({"id": 2**64, "callsign": "X1X"}, "outside"),
+        ({"id": 1.5, "callsign": "X1X"}, "not an integer"),
+        ({"id": 1234567, "callsign": "X" * 1000}, "longer than"),
+        ({"id": 1234567, "callsign": ""}, "no callsign"),
+        ("just a string", "not a JSON object"),
+    ],
+)
+def test_bad_user_records_are_rejected_with_a_reason(record, reason):
+    with pytest.raises(RecordError, match=reason):
+        SOURCES["radioid_users"].to_row(record)
+
+
+def test_rejected_records_are_counted_not_fatal():
+    doc = {"users": [{"id": 1234567, "callsign": "AB1CD"}, {"id": "bad", "callsign": "X"}]}
+    rows, stats = rows_of("radioid_users", json.dumps(doc).encode())
+    assert len(rows) == 1 and stats.records == 2 and stats.rejected == 1
+    assert "record 2" in stats.reasons[0]
+
+
+@pytest.mark.parametrize(
+    "document, message",
+    [
+        (b"", "empty"),
+        (b"null", "found null"),
+        (b'{"error":"maintenance","data":42}', "no record list 'users'"),
+        (b"<html><body>Just a moment...</body></html>", "HTML"),
+        (b'{"users":[{"id":1023007,"callsign":"VA3BOC"},{"id":10', "cut short"),
+        (b'{"users":[]} trailing', "unexpected data after"),
+    ],
+)
+def test_malformed_or_wrong_shape_documents_raise_parse_errors(document, message):
+    with pytest.raises(ParseError, match=message):
+        rows_of("radioid_users", document)
