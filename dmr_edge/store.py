@@ -301,18 +301,15 @@ class SourceApplier:
             return
         id_index = self.id_index
         ids = sorted(row[id_index] for row in rows)
-        distinct = set(ids)
-        self.stats.duplicates += len(ids) - len(distinct)
         self.stats.rows += len(rows)
         if not self.seen_mode and ids[0] <= self.swept:
             self._switch_to_seen()
         if self.seen_mode:
-            cursor = self.conn.executemany(
-                "INSERT OR IGNORE INTO temp.dmr_edge_seen (id) VALUES (?)",
-                [(i,) for i in distinct],
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO temp.dmr_edge_seen (id) VALUES (?)", [(i,) for i in ids]
             )
-            self.stats.duplicates += len(distinct) - max(cursor.rowcount, 0)
         else:
+            distinct = set(ids)
             stored = self.conn.execute(self.range_sql, (*self.scope_args, self.swept, ids[-1]))
             gone = [(*self.scope_args, i) for (i,) in stored if i not in distinct]
             if gone:
@@ -337,7 +334,10 @@ class SourceApplier:
         after = self.store.count(spec.table, spec.scope_column, spec.scope)
         stats = self.stats
         stats.total = after
+        # Every stored row of this source came from the document, so the difference between
+        # the rows handed in and the rows stored is the number of repeated ids.
+        stats.duplicates = max(stats.rows - after, 0)
         stats.inserted = after - self.before + stats.deleted
         stats.updated = max(self.changes - stats.inserted, 0)
-        stats.unchanged = max(stats.rows - stats.duplicates - self.changes, 0)
+        stats.unchanged = max(after - stats.inserted - stats.updated, 0)
         return stats

@@ -7,8 +7,9 @@ import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 import pytest
 
@@ -50,14 +51,42 @@ def tiny_documents() -> Dict[str, bytes]:
             {"id": "31665", "name": "Hotspots", "description": "", "website": "https:// "},
         ],
         "hearham_repeaters": [
-            {"id": 1, "callsign": "W1AW", "latitude": 41.7, "longitude": -72.7, "city": "Newington",
-             "group": "ARRL", "internet_node": "", "mode": "DMR", "encode": "", "decode": "",
-             "frequency": 444200000, "offset": 5000000, "description": "", "power": "50",
-             "operational": 1, "restriction": ""},
-            {"id": 2, "callsign": "W1AW", "latitude": 41.7, "longitude": -72.7, "city": "Newington",
-             "group": "", "internet_node": "", "mode": "FM", "encode": "100.0", "decode": "100.0",
-             "frequency": 146520000, "offset": -600000, "description": "", "power": "",
-             "operational": 0, "restriction": ""},
+            {
+                "id": 1,
+                "callsign": "W1AW",
+                "latitude": 41.7,
+                "longitude": -72.7,
+                "city": "Newington",
+                "group": "ARRL",
+                "internet_node": "",
+                "mode": "DMR",
+                "encode": "",
+                "decode": "",
+                "frequency": 444200000,
+                "offset": 5000000,
+                "description": "",
+                "power": "50",
+                "operational": 1,
+                "restriction": "",
+            },
+            {
+                "id": 2,
+                "callsign": "W1AW",
+                "latitude": 41.7,
+                "longitude": -72.7,
+                "city": "Newington",
+                "group": "",
+                "internet_node": "",
+                "mode": "FM",
+                "encode": "100.0",
+                "decode": "100.0",
+                "frequency": 146520000,
+                "offset": -600000,
+                "description": "",
+                "power": "",
+                "operational": 0,
+                "restriction": "",
+            },
         ],
     }
     return {name: json.dumps(doc).encode() for name, doc in docs.items()}
@@ -73,8 +102,13 @@ def write_config(
 ) -> Path:
     """Write a config whose sources point at ``upstream`` (paths ``/<source>.json``)."""
     lines = [f'db = "{tmp / "db.sqlite"}"', f'cache_dir = "{tmp / "cache"}"']
-    lines += ["[http]", "retries = 0", 'backoff = "0s"', 'connect_timeout = "2s"',
-              'read_timeout = "3s"']
+    lines += [
+        "[http]",
+        "retries = 0",
+        'backoff = "0s"',
+        'connect_timeout = "2s"',
+        'read_timeout = "3s"',
+    ]
     for name in SOURCES:
         lines.append(f"[sources.{name}]")
         if upstream is not None:
@@ -126,14 +160,20 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
     return run
 
 
-def run_dmr_edge(*args: Any, env: Optional[Dict[str, str]] = None, timeout: float = 120,
-                 **kw: Any) -> subprocess.CompletedProcess:
+def run_dmr_edge(
+    *args: Any, env: Optional[Dict[str, str]] = None, timeout: float = 120, **kw: Any
+) -> subprocess.CompletedProcess:
     """Run ``python -m dmr_edge`` as a real subprocess."""
     full_env = dict(os.environ)
     full_env.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "dmr_edge", *[str(a) for a in args]],
-        capture_output=True, text=True, timeout=timeout, env=full_env, cwd=str(ROOT), **kw,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=full_env,
+        cwd=str(ROOT),
+        **kw,
     )
 
 

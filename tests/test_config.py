@@ -39,7 +39,7 @@ def test_systemd_state_and_cache_directories_are_honoured():
 
 def test_environment_variable_names_the_config_file(tmp_path):
     path = tmp_path / "c.toml"
-    path.write_text('[sync]\nchunk = 7\n')
+    path.write_text("[sync]\nchunk = 7\n")
     settings = load_settings(None, environ={"DMR_EDGE_CONFIG": str(path), "HOME": str(tmp_path)})
     assert settings.sync.chunk == 7
     assert settings.config_path == path

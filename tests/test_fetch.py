@@ -12,12 +12,15 @@ USERS = PATHS["radioid_users"]
 
 
 def users_config(tmp_path, upstream, extra=""):
-    return write_config(tmp_path / "c.toml", tmp_path, upstream, enabled=["radioid_users"],
-                        extra=extra)
+    return write_config(
+        tmp_path / "c.toml", tmp_path, upstream, enabled=["radioid_users"], extra=extra
+    )
 
 
 def users_doc(*ids: int) -> bytes:
-    return json.dumps({"users": [{"id": i, "callsign": f"K{i}", "fname": "A"} for i in ids]}).encode()
+    return json.dumps(
+        {"users": [{"id": i, "callsign": f"K{i}", "fname": "A"} for i in ids]}
+    ).encode()
 
 
 def test_second_warm_sends_if_none_match_and_rewrites_nothing_on_304(cli, tmp_path, upstream):
@@ -132,8 +135,9 @@ def test_a_failed_source_never_stops_the_others(cli, tmp_path, served):
 
 
 def test_compressed_cache_is_stored_as_gzip_and_applies_the_same(cli, tmp_path, served):
-    config = write_config(tmp_path / "c.toml", tmp_path, served,
-                          extra="[sync]\ncompress_cache = true\n")
+    config = write_config(
+        tmp_path / "c.toml", tmp_path, served, extra="[sync]\ncompress_cache = true\n"
+    )
     assert cli("sync", "--config", config).code == 0
     cache = tmp_path / "cache" / "radioid_users.json"
     assert cache.read_bytes()[:2] == b"\x1f\x8b"
@@ -162,8 +166,11 @@ def test_api_key_is_sent_as_bearer_and_never_printed(cli, tmp_path, served):
     )
     config.write_text(text)
     config.chmod(0o600)
-    outputs = [cli("sync", "--config", config, "-v", "--max-age", "0"),
-               cli("status", "--config", config, "--json"), cli("status", "--config", config)]
+    outputs = [
+        cli("sync", "--config", config, "-v", "--max-age", "0"),
+        cli("status", "--config", config, "--json"),
+        cli("status", "--config", config),
+    ]
     assert served.requests[-1].headers["authorization"] == f"Bearer {secret}"
     for result in outputs:
         assert secret not in result.out + result.err

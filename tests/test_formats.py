@@ -32,9 +32,23 @@ def test_new_radioid_users_become_rows_with_string_flags_folded():
 
 
 def test_old_count_results_shape_of_users_is_accepted():
-    doc = {"count": 1, "results": [{"fname": "Ann", "name": "Ann", "country": "Canada",
-           "callsign": "ve3abc ", "city": "X", "surname": "Lee", "radio_id": 3021234,
-           "id": 3021234, "remarks": "", "state": "ON"}]}
+    doc = {
+        "count": 1,
+        "results": [
+            {
+                "fname": "Ann",
+                "name": "Ann",
+                "country": "Canada",
+                "callsign": "ve3abc ",
+                "city": "X",
+                "surname": "Lee",
+                "radio_id": 3021234,
+                "id": 3021234,
+                "remarks": "",
+                "state": "ON",
+            }
+        ],
+    }
     rows, _ = rows_of("radioid_users", json.dumps(doc).encode())
     assert by_column("radioid_users", rows[0])["callsign"] == "VE3ABC"
 
@@ -79,8 +93,14 @@ def test_brandmeister_talkgroups_are_a_flat_object_streamed_as_pairs():
 
 @pytest.mark.parametrize("wrapped", [False, True])
 def test_tgif_string_ids_base64_descriptions_and_trailing_spaces(wrapped):
-    records = [{"id": "101", "name": "Tac-101  ", "description": "Rm9yIGV2ZXJ5b25l",
-                "website": "https:// "}]
+    records = [
+        {
+            "id": "101",
+            "name": "Tac-101  ",
+            "description": "Rm9yIGV2ZXJ5b25l",
+            "website": "https:// ",
+        }
+    ]
     doc = {"talkgroups": records} if wrapped else records
     rows, _ = rows_of("tgif_talkgroups", json.dumps(doc).encode())
     assert rows == [("TGIF", 101, "Tac-101", "For everyone")]
@@ -88,10 +108,26 @@ def test_tgif_string_ids_base64_descriptions_and_trailing_spaces(wrapped):
 
 def test_hearham_frequencies_stay_hz_and_shared_callsigns_keep_distinct_ids():
     doc = [
-        {"id": 7, "callsign": "W1AW", "frequency": 444200000, "offset": 5000000, "mode": "DMR",
-         "latitude": 41.7, "longitude": -72.7, "operational": 1},
-        {"id": 8, "callsign": "W1AW", "frequency": 146520000, "offset": -600000, "mode": "FM",
-         "latitude": 41.7, "longitude": -72.7, "operational": 0},
+        {
+            "id": 7,
+            "callsign": "W1AW",
+            "frequency": 444200000,
+            "offset": 5000000,
+            "mode": "DMR",
+            "latitude": 41.7,
+            "longitude": -72.7,
+            "operational": 1,
+        },
+        {
+            "id": 8,
+            "callsign": "W1AW",
+            "frequency": 146520000,
+            "offset": -600000,
+            "mode": "FM",
+            "latitude": 41.7,
+            "longitude": -72.7,
+            "operational": 0,
+        },
     ]
     rows, _ = rows_of("hearham_repeaters", json.dumps(doc).encode())
     first, second = (by_column("hearham_repeaters", r) for r in rows)

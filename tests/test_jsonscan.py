@@ -32,12 +32,22 @@ class OneByteAtATime(io.RawIOBase):
 def sample_document(count: int = 300) -> bytes:
     rng = random.Random(4)
     users = [
-        {"id": 1000000 + i, "callsign": f"AB{i}CD", "fname": "Zoë 張" * rng.randint(0, 3),
-         "city": "Saint-Étienne, \"Loire\"", "lat": rng.random(), "n": None, "x": [1, {"y": True}]}
+        {
+            "id": 1000000 + i,
+            "callsign": f"AB{i}CD",
+            "fname": "Zoë 張" * rng.randint(0, 3),
+            "city": 'Saint-Étienne, "Loire"',
+            "lat": rng.random(),
+            "n": None,
+            "x": [1, {"y": True}],
+        }
         for i in range(count)
     ]
-    return json.dumps({"count": count, "users": users, "tail": {"a": [1, 2]}}, ensure_ascii=False,
-                      indent=rng.choice([None, 1])).encode()
+    return json.dumps(
+        {"count": count, "users": users, "tail": {"a": [1, 2]}},
+        ensure_ascii=False,
+        indent=rng.choice([None, 1]),
+    ).encode()
 
 
 def test_records_match_json_loads_when_read_one_byte_at_a_time(monkeypatch):
@@ -51,9 +61,10 @@ def test_records_match_json_loads_when_read_one_byte_at_a_time(monkeypatch):
 def test_records_match_json_loads_at_every_window_size(monkeypatch, read_size):
     monkeypatch.setattr(jsonscan, "_READ_SIZE", read_size)
     document = sample_document()
-    assert list(scan_records(io.BytesIO(document), "array", ("users",))) == json.loads(document)[
-        "users"
-    ]
+    assert (
+        list(scan_records(io.BytesIO(document), "array", ("users",)))
+        == json.loads(document)["users"]
+    )
 
 
 def test_a_truncated_stream_yields_what_it_read_then_raises():
@@ -114,8 +125,10 @@ def test_the_pure_python_ijson_backend_gives_the_same_rows(tmp_path):
     )
     out = subprocess.run(
         [sys.executable, "-c", code, str(document)],
-        capture_output=True, text=True, check=True, env={"IJSON_BACKEND": "python",
-                                                         "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"IJSON_BACKEND": "python", "PATH": "/usr/bin:/bin"},
     ).stdout.split(" ", 2)
     assert out[0] == "python" and out[1] == "20"
     assert json.loads(out[2]) == json.loads(document.read_bytes())["users"][3]

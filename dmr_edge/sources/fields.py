@@ -17,6 +17,7 @@ MAX_RADIO_ID = (1 << 24) - 1  # DMR radio ids are 24-bit
 MAX_CALLSIGN = 64
 MAX_TEXT = 256
 MAX_LONG_TEXT = 4096
+MAX_ENCODED_TEXT = 256 * 1024  # TGIF's base64 descriptions reach 73 KB; kept text is cut
 _HZ_PER_MHZ = Decimal(1_000_000)
 
 
@@ -60,21 +61,28 @@ def callsign(value: Any, field: str = "callsign") -> str:
     return text(value, field, MAX_CALLSIGN).upper()
 
 
-def mhz_to_hz(value: Any, field: str) -> int | None:
-    """Given MHz as a string or number ("440.58750", 444.74), return integer Hz.
+def mhz_to_hz(value: Any, field: str) -> Optional[int]:
+    """Given MHz as a string or number ("440.58750", "+5 MHz", 444.74), return integer Hz.
 
-    Empty, null and zero frequencies mean "unknown" and return None.
+    Empty, null, zero and unreadable frequencies (real files hold "-" and "TBD") mean
+    "unknown" and return None: a repeater with an odd offset is still worth keeping.
     """
-    if value is None or value == "":
+    if value is None or isinstance(value, bool):
         return None
-    if isinstance(value, bool):
-        raise RecordError(f"{field} is not a frequency: {_show(value)}")
+    if isinstance(value, str):
+        cleaned = value.strip().lower().replace("mhz", "").replace(" ", "").replace(",", ".")
+        if len(cleaned) > 32:
+            return None
+    elif isinstance(value, (int, float)):
+        cleaned = repr(value)
+    else:
+        return None
     try:
-        mhz = Decimal(value.strip() if isinstance(value, str) else repr(value))
+        mhz = Decimal(cleaned)
     except (InvalidOperation, ValueError):
-        raise RecordError(f"{field} is not a frequency in MHz: {_show(value)}") from None
+        return None
     if not mhz.is_finite() or abs(mhz) > 100_000:
-        raise RecordError(f"{field} is not a frequency in MHz: {_show(value)}")
+        return None
     hz = int((mhz * _HZ_PER_MHZ).to_integral_value())
     return hz or None
 

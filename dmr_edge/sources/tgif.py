@@ -13,7 +13,7 @@ NETWORK = "TGIF"
 
 def decode_description(value: Any) -> str | None:
     """Return the base64 ``description`` decoded as UTF-8, or the text if it is not base64."""
-    raw = fields.optional_text(value, "description", fields.MAX_LONG_TEXT * 2)
+    raw = fields.optional_text(value, "description", fields.MAX_ENCODED_TEXT)
     if raw is None:
         return None
     try:

@@ -1,0 +1,196 @@
+"""Incremental apply: only what changed is written, vanished rows go, every mode agrees."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from dmr_edge.config import load_settings
+from dmr_edge.sync import Syncer
+from tests.conftest import PATHS, dump, table_rows, write_config
+
+USERS = PATHS["radioid_users"]
+
+
+def users(count: int, seed: int = 1, change: float = 0.0, shuffle: bool = False) -> bytes:
+    """Users sorted by id; ``change`` modifies, removes and adds that fraction."""
+    rng = random.Random(seed)
+    records = []
+    for i in range(count):
+        record = {
+            "id": 2000000 + i * 3,
+            "callsign": f"W{i}XYZ",
+            "fname": f"Name {i}",
+            "surname": "",
+            "city": "Town",
+            "state": "",
+            "country": "United States",
+        }
+        roll = rng.random()
+        if roll < change * 0.55:
+            record["city"] = "Moved"
+        elif roll < change * 0.65:
+            continue
+        records.append(record)
+        if rng.random() < change * 0.35:
+            records.append({"id": 2000000 + i * 3 + 1, "callsign": f"N{i}NEW", "fname": "New"})
+    if shuffle:
+        rng.shuffle(records)
+    return json.dumps({"users": records}).encode()
+
+
+def db_files_digest(db: Path) -> str:
+    digest = hashlib.sha256()
+    for suffix in ("", "-wal"):
+        path = Path(str(db) + suffix)
+        if path.exists():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def sync(tmp_path: Path, upstream, *args: str, **kw) -> object:
+    config = write_config(tmp_path / "c.toml", tmp_path, upstream, enabled=["radioid_users"])
+    settings = load_settings(str(config))
+    return Syncer(settings, max_age=0, **kw).sync()
+
+
+def test_week_a_then_week_b_equals_a_fresh_load_of_week_b(tmp_path, upstream):
+    upstream.set(USERS, users(3000))
+    sync(tmp_path / "a", upstream) if (tmp_path / "a").mkdir() is None else None
+    upstream.set(USERS, users(3000, change=0.05))
+    report = sync(tmp_path / "a", upstream)
+    (tmp_path / "b").mkdir()
+    fresh = sync(tmp_path / "b", upstream)
+    assert dump(tmp_path / "a" / "db.sqlite") == dump(tmp_path / "b" / "db.sqlite")
+    source = report.sources[0]
+    assert source.inserted > 0 and source.updated > 0 and source.deleted > 0
+    assert source.inserted + source.updated + source.deleted < fresh.sources[0].inserted / 5
+    before = json.loads(users(3000))["users"]
+    after = json.loads(users(3000, change=0.05))["users"]
+    ids_before, ids_after = {u["id"] for u in before}, {u["id"] for u in after}
+    assert source.inserted == len(ids_after - ids_before)
+    assert source.deleted == len(ids_before - ids_after)
+
+
+def test_a_second_sync_of_the_same_content_writes_nothing(tmp_path, upstream):
+    upstream.set(USERS, users(2000))  # no ETag: the same bytes come back with a 200
+    sync(tmp_path, upstream)
+    digest = db_files_digest(tmp_path / "db.sqlite")
+    report = sync(tmp_path, upstream)
+    assert report.sources[0].fetch == "same" and report.sources[0].outcome == "unchanged"
+    assert db_files_digest(tmp_path / "db.sqlite") == digest
+
+
+def test_reordered_but_equal_content_writes_no_rows(tmp_path, upstream):
+    upstream.set(USERS, users(2000))
+    sync(tmp_path, upstream)
+    upstream.set(USERS, users(2000, shuffle=True))
+    report = sync(tmp_path, upstream)
+    source = report.sources[0]
+    assert source.outcome == "applied"
+    assert (source.inserted, source.updated, source.deleted) == (0, 0, 0)
+    assert source.unchanged == 2000
+
+
+@pytest.mark.parametrize("chunk", [1, 99, 100, 101, 5000])
+def test_chunk_boundaries_give_identical_databases(tmp_path, upstream, chunk):
+    upstream.set(USERS, users(100))
+    (tmp_path / "ref").mkdir()
+    sync(tmp_path / "ref", upstream, chunk=100)
+    upstream.set(USERS, users(100, change=0.2))
+    sync(tmp_path / "ref", upstream, chunk=100)
+    upstream.set(USERS, users(100))
+    (tmp_path / "x").mkdir()
+    sync(tmp_path / "x", upstream, chunk=chunk)
+    upstream.set(USERS, users(100, change=0.2))
+    sync(tmp_path / "x", upstream, chunk=chunk)
+    assert dump(tmp_path / "x" / "db.sqlite") == dump(tmp_path / "ref" / "db.sqlite")
+
+
+def test_every_mode_leaves_identical_databases_for_all_sources(tmp_path, served):
+    dumps = {}
+    for mode in ("streaming", "sequential", "parallel"):
+        base = tmp_path / mode
+        base.mkdir()
+        config = write_config(base / "c.toml", base, served)
+        report = Syncer(load_settings(str(config)), mode=mode).sync()
+        assert report.exit_code == 0 and report.mode == mode
+        dumps[mode] = dump(base / "db.sqlite")
+    assert dumps["streaming"] == dumps["sequential"] == dumps["parallel"]
+    assert sum(len(rows) for rows in dumps["streaming"].values()) == 15
+
+
+def test_unsorted_input_gives_the_same_database_as_sorted(tmp_path, upstream):
+    for name, shuffled in (("sorted", False), ("shuffled", True)):
+        (tmp_path / name).mkdir()
+        upstream.set(USERS, users(500, shuffle=shuffled))
+        sync(tmp_path / name, upstream, chunk=50)
+        upstream.set(USERS, users(500, change=0.1, shuffle=shuffled, seed=1))
+        sync(tmp_path / name, upstream, chunk=50)
+    assert dump(tmp_path / "sorted" / "db.sqlite") == dump(tmp_path / "shuffled" / "db.sqlite")
+
+
+def test_duplicate_ids_keep_the_last_record_and_are_counted(tmp_path, upstream):
+    doc = {
+        "users": [
+            {"id": 1234567, "callsign": "AA1A"},
+            {"id": 1234568, "callsign": "BB1B"},
+            {"id": 1234567, "callsign": "CC1C"},
+        ]
+    }
+    upstream.set(USERS, json.dumps(doc).encode())
+    report = sync(tmp_path, upstream, chunk=2)
+    assert table_rows(tmp_path / "db.sqlite", "SELECT callsign FROM users WHERE id = 1234567") == [
+        ("CC1C",)
+    ]
+    assert report.sources[0].duplicates == 1
+
+
+def test_too_many_bad_records_reject_the_source_whole_and_keep_old_rows(tmp_path, upstream):
+    upstream.set(USERS, users(100))
+    sync(tmp_path, upstream)
+    before = dump(tmp_path / "db.sqlite")
+    doc = json.loads(users(100, change=0.3))
+    for record in doc["users"][:10]:
+        record["id"] = "not-a-number"
+    upstream.set(USERS, json.dumps(doc).encode())
+    report = sync(tmp_path, upstream)
+    assert report.exit_code == 1
+    assert "failed validation" in report.sources[0].error
+    assert dump(tmp_path / "db.sqlite") == before
+
+
+def test_a_few_bad_records_are_skipped_and_counted(tmp_path, upstream):
+    doc = json.loads(users(100))
+    doc["users"][5]["id"] = -1
+    upstream.set(USERS, json.dumps(doc).encode())
+    report = sync(tmp_path, upstream)
+    assert report.exit_code == 0 and report.sources[0].rejected == 1
+    assert table_rows(tmp_path / "db.sqlite", "SELECT count(*) FROM users") == [(99,)]
+
+
+def test_an_implausibly_small_download_is_refused(tmp_path, upstream):
+    upstream.set(USERS, users(1000))
+    sync(tmp_path, upstream)
+    before = dump(tmp_path / "db.sqlite")
+    upstream.set(USERS, users(10))
+    report = sync(tmp_path, upstream)
+    assert report.exit_code == 1 and "implausible" in report.sources[0].error
+    assert dump(tmp_path / "db.sqlite") == before
+    cache = json.loads((tmp_path / "cache" / "radioid_users.json").read_bytes())
+    assert len(cache["users"]) == 1000
+
+
+def test_repeater_sources_sharing_a_table_only_touch_their_own_rows(cli, tmp_path, served):
+    config = write_config(tmp_path / "c.toml", tmp_path, served, extra="[sync]\nmin_ratio = 0\n")
+    assert cli("sync", "--config", config).code == 0
+    served.set(PATHS["hearham_repeaters"], b"[]")
+    assert cli("sync", "--config", config, "--max-age", "0").code == 0
+    rows = table_rows(
+        tmp_path / "db.sqlite", "SELECT source, count(*) FROM repeaters GROUP BY 1 ORDER BY 1"
+    )
+    assert rows == [("brandmeister_devices", 1), ("radioid_repeaters", 5)]

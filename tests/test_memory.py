@@ -1,0 +1,100 @@
+"""Bounded memory: a ten times larger document costs the same peak RSS."""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, write_config
+
+CHILD = """
+import resource, sys
+from dmr_edge.cli import main
+code = main(sys.argv[1:])
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def write_users(path: Path, count: int) -> None:
+    with open(path, "w", encoding="utf-8") as out:
+        out.write('{"users":[')
+        for i in range(count):
+            if i:
+                out.write(",")
+            out.write(
+                json.dumps(
+                    {
+                        "id": 1000000 + i,
+                        "callsign": f"DL{i}ABC",
+                        "fname": "Jürgen",
+                        "surname": "Müller",
+                        "city": "Köln",
+                        "state": "NRW",
+                        "country": "Germany",
+                        "has_valid_callsign": "1",
+                    }
+                )
+            )
+        out.write("]}")
+
+
+def peak_rss_kib(tmp_path: Path, count: int) -> int:
+    base = tmp_path / str(count)
+    (base / "cache").mkdir(parents=True)
+    write_users(base / "cache" / "radioid_users.json", count)
+    config = write_config(base / "c.toml", base, None, enabled=["radioid_users"])
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            CHILD,
+            "sync",
+            "--offline",
+            "--config",
+            str(config),
+            "--mode",
+            "streaming",
+            "--chunk",
+            "1000",
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=str(ROOT),
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return int(done.stderr.strip().splitlines()[-1])
+
+
+@pytest.mark.slow
+def test_streaming_sync_of_a_ten_times_larger_file_does_not_raise_peak_memory(tmp_path):
+    small = peak_rss_kib(tmp_path, 20_000)
+    large = peak_rss_kib(tmp_path, 200_000)
+    assert large - small < 2048, f"peak RSS grew from {small} KiB to {large} KiB"
+
+
+def test_the_cli_process_does_not_import_requests_when_offline(tmp_path):
+    config = write_config(tmp_path / "c.toml", tmp_path, None, enabled=["radioid_users"])
+    (tmp_path / "cache").mkdir()
+    write_users(tmp_path / "cache" / "radioid_users.json", 10)
+    code = (
+        "import sys\nfrom dmr_edge.cli import main\n"
+        "code = main(['sync', '--offline', '-q', '--config', sys.argv[1]])\n"
+        "print(code, 'requests' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(config)],
+        capture_output=True,
+        text=True,
+        cwd=str(ROOT),
+        timeout=60,
+    )
+    assert done.stdout.split() == ["0", "False"], done.stderr
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss > 0
