@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Optional
 
 from dmr_edge.errors import RecordError
 
