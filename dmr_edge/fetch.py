@@ -7,10 +7,14 @@ the current cache file. ``requests`` is imported here only, when a download happ
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import gzip
 import hashlib
 import random
+import re
+import socket
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -147,7 +151,7 @@ class Fetcher:
             requests.exceptions.InvalidURL,
         ) as exc:
             session.close()
-            raise PermanentFetchError(f"refused URL: {_short(exc)}", source=name) from None
+            raise PermanentFetchError(_refused(exc), source=name) from None
         except requests.exceptions.TooManyRedirects:
             session.close()
             raise PermanentFetchError(
@@ -155,10 +159,15 @@ class Fetcher:
             ) from None
         except requests.exceptions.Timeout:
             session.close()
-            raise FetchError("timed out waiting for the upstream", source=name) from None
+            raise FetchError(
+                f"timed out waiting for the upstream (no answer within {http.read_timeout:g}s)",
+                source=name,
+            ) from None
         except requests.exceptions.RequestException as exc:
             session.close()
-            raise FetchError(f"cannot reach upstream: {_short(exc)}", source=name) from None
+            raise FetchError(
+                f"cannot reach upstream: {_describe(exc, http)}", source=name
+            ) from None
         try:
             return self._receive(source, cache, entry, response)
         finally:
@@ -202,6 +211,13 @@ class Fetcher:
         received = 0
         deadline = time.monotonic() + self.http.deadline
         first = True
+        # The check in the loop below only runs when a block arrives; an upstream that drips
+        # a byte now and then (never long enough for the read timeout) would hold the
+        # download far past the deadline. The timer cuts the socket at the deadline.
+        expired = threading.Event()
+        timer = threading.Timer(self.http.deadline, _expire, (response, expired))
+        timer.daemon = True
+        timer.start()
         try:
             with open(temp, "wb") as raw:
                 sink: IO[bytes] = (
@@ -229,15 +245,22 @@ class Fetcher:
                 raise FetchError(f"download cut short at {wire} of {total} bytes", source=name)
             if received == 0:
                 raise FetchError("upstream sent an empty body", source=name)
-        except requests.exceptions.RequestException as exc:
+        except (requests.exceptions.RequestException, OSError) as exc:
             cache.discard(temp)
-            raise FetchError(f"download failed: {_short(exc)}", source=name) from None
-        except OSError as exc:
-            cache.discard(temp)
+            if expired.is_set():
+                raise FetchError(
+                    f"download took longer than {self.http.deadline:g}s", source=name
+                ) from None
+            if isinstance(exc, requests.exceptions.RequestException):
+                raise FetchError(
+                    f"download failed: {_describe(exc, self.http)}", source=name
+                ) from None
             raise FetchError(f"download failed: {exc}", source=name) from None
         except BaseException:
             cache.discard(temp)
             raise
+        finally:
+            timer.cancel()
         meta = CacheMeta(
             url=source.url,
             sha256=digest.hexdigest(),
@@ -253,6 +276,52 @@ class Fetcher:
                 meta.records = entry.meta.records
             return FetchResult(name, "same", status, meta, None, meta.downloaded_bytes)
         return FetchResult(name, "new", status, meta, temp, meta.downloaded_bytes)
+
+
+def _expire(response: Any, expired: threading.Event) -> None:
+    """Shut the socket of a download that outlived its deadline, waking a blocked read."""
+    expired.set()
+    connection = getattr(response.raw, "connection", None) or getattr(
+        response.raw, "_connection", None
+    )
+    sock = getattr(connection, "sock", None)
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+def _describe(exc: BaseException, http: HttpSettings) -> str:
+    """Name the fault behind a requests/urllib3 exception in a few plain words."""
+    import requests
+
+    text = str(exc)
+    if isinstance(exc, requests.exceptions.ContentDecodingError):
+        return "the body is corrupt (its Content-Encoding does not decode)"
+    cut = re.search(r"IncompleteRead\((\d+) bytes read, (\d+) more expected", text)
+    if cut:
+        return (
+            f"cut short: the connection closed after {cut.group(1)} bytes, "
+            f"{cut.group(2)} more expected"
+        )
+    if "Connection broken" in text or "InvalidChunkLength" in text:
+        return "cut short: the connection broke before the end of the body"
+    if "timed out" in text.lower():
+        return f"the upstream stopped sending (nothing for {http.read_timeout:g}s)"
+    if "reset by peer" in text or "ConnectionResetError" in text:
+        return "the connection was reset by the upstream"
+    if "refused" in text.lower():
+        return "connection refused"
+    if "RemoteDisconnected" in text:
+        return "the upstream closed the connection without an answer"
+    if "Name or service not known" in text or "NameResolutionError" in text:
+        return "cannot resolve the upstream's host name"
+    return _short(exc)
+
+
+def _refused(exc: BaseException) -> str:
+    named = re.search(r"'([^']*)'", str(exc))
+    target = f": {named.group(1)[:200]}" if named else ""
+    return f"refused a URL that is not http:// or https://{target}"
 
 
 def _short(exc: BaseException) -> str:
