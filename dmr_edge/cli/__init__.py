@@ -25,6 +25,7 @@ log = logging.getLogger("dmr_edge")
 COMMANDS = {
     "warm": ("dmr_edge.cli.sync", "refresh cached downloads older than max-age"),
     "sync": ("dmr_edge.cli.sync", "warm the cache, then apply every changed source"),
+    "run": ("dmr_edge.cli.run", "the daemon: sync on a timer, with a watchdog"),
     "check": ("dmr_edge.cli.check", "can each source be reached, and how fast"),
     "status": ("dmr_edge.cli.status", "per source: records, rejected, ages, last error"),
 }

@@ -6,9 +6,23 @@ import argparse
 import time
 from typing import Any
 
+from dmr_edge.cli.sync import duration_arg
+
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     parser.add_argument("--json", action="store_true", help="print the status as JSON")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 1 with one line why when the heartbeat is stale or data is too old",
+    )
+    parser.add_argument(
+        "--max-age",
+        type=duration_arg,
+        metavar="DUR",
+        help="with --check: data age limit (default: a source's max age plus one interval, "
+        "jitter and watchdog)",
+    )
 
 
 def _age(seconds: float | None) -> str:
@@ -29,6 +43,15 @@ def _when(stamp: float | None) -> str:
 def run(args: argparse.Namespace, ctx: Any) -> int:
     from dmr_edge.status import collect_status
 
+    if args.check:
+        from dmr_edge.watchdog import check_health
+
+        healthy, why = check_health(ctx.settings, args.max_age)
+        if not healthy:
+            ctx.err(why)
+        elif not ctx.quiet:
+            ctx.out(why)
+        return 0 if healthy else 1
     status = collect_status(ctx.settings)
     if args.json:
         ctx.json(status)
