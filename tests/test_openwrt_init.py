@@ -366,7 +366,8 @@ def test_procd_watchdog_replaces_the_reload_signal(shell, tmp_path, default_stor
     assert params["watchdog"] == ["1", "300"]
     # With reload_signal set, procd would send SIGHUP instead of restarting on expiry.
     assert "reload_signal" not in params
-    assert "DMR_EDGE_PROCD_WATCHDOG_TIMEOUT=300" in params["env"]
+    # The agent feeds `ubus call service watchdog` for this service and instance.
+    assert params["env"] == ["DMR_EDGE_PROCD_SERVICE=dmr-edge", "DMR_EDGE_PROCD_INSTANCE=instance1"]
     assert run.toml()["daemon"]["procd_watchdog"] is True
 
 
@@ -419,3 +420,12 @@ def test_verbose_adds_the_flag_to_the_command_line(shell, tmp_path, default_stor
     uci = set_option(UCI_DEFAULTS.read_text(encoding="utf-8"), "main", "verbose", "1")
     command = start(shell, tmp_path, uci).params()["command"]
     assert command[-1] == "--verbose"
+
+
+def test_agent_feeds_the_procd_instance_the_init_script_creates(shell, tmp_path, default_storage):
+    watchdog = pytest.importorskip("dmr_edge.watchdog")
+    env = dict(item.split("=", 1) for item in start(shell, tmp_path).params()["env"])
+    told = watchdog.ProcdWatchdog.from_environ(env)
+    guessed = watchdog.ProcdWatchdog.from_environ({})
+    assert (told.service, told.instance) == ("dmr-edge", "instance1")
+    assert (guessed.service, guessed.instance) == (told.service, told.instance)
