@@ -81,5 +81,9 @@ class ExportError(DmrEdgeError):
     """An export file cannot be written, or writing it would replace good data with less."""
 
 
+class BackupError(DmrEdgeError):
+    """A backup cannot be written, or the copy failed verification."""
+
+
 class RecordError(ValueError):
     """One record fails validation; it is skipped and counted, not fatal."""

@@ -42,6 +42,13 @@ class ProgressLine:
     def records(self, source: str, count: int) -> None:
         self._show(f"{source}: {count:,} records")
 
+    def rows(self, label: str, done: int, total: int | None = None) -> None:
+        """Show "label: 120,000 of 295,113 rows" (an export or a backup step)."""
+        if total:
+            self._show(f"{label}: {done:,} of {total:,} rows")
+        else:
+            self._show(f"{label}: {done:,} rows")
+
     def clear(self) -> None:
         if self.width:
             self.stream.write("\r" + " " * self.width + "\r")

@@ -50,6 +50,9 @@ def collect_status(settings: Settings, now: float | None = None) -> dict[str, An
         state = states.get(name, {})
         entry = cache.entry(name)
         applied_at = state.get("applied_at")
+        # The upstream last confirmed or delivered the cached copy (a 200 or a 304).
+        checked_at = now - entry.age if entry.exists and entry.meta is not None else None
+        successes = [t for t in (applied_at, checked_at) if t]
         sources[name] = {
             "enabled": source.enabled,
             "url": source.url,
@@ -59,6 +62,7 @@ def collect_status(settings: Settings, now: float | None = None) -> dict[str, An
             "last_apply": applied_at,
             "age_seconds": round(now - applied_at, 1) if applied_at else None,
             "last_fetch": entry.meta.fetched_at if entry.meta else None,
+            "last_success": round(max(successes), 3) if successes else None,
             "cache_age_seconds": round(entry.age, 1) if entry.exists else None,
             "cache_bytes": _file_size(entry.path) if entry.exists else 0,
             "last_error": state.get("last_error"),
