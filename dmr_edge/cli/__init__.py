@@ -32,6 +32,7 @@ COMMANDS = {
     "export": ("dmr_edge.cli.export", "write DMRIds.dat or user.csv for hotspots"),
     "import": ("dmr_edge.cli.importfile", "load a file brought by hand"),
     "backup": ("dmr_edge.cli.backup", "an online, consistent copy of the database"),
+    "bench": ("dmr_edge.cli.bench", "performance tables on this machine"),
 }
 
 
