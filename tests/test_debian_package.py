@@ -62,7 +62,11 @@ def require_build_tools() -> None:
 
 
 def ignore_local_leftovers(directory: str, names: list[str]) -> set[str]:
-    skipped = {name for name in names if name in SKIP_NAMES or name.endswith(".egg-info")}
+    skipped = {
+        name
+        for name in names
+        if name in SKIP_NAMES or name.startswith(".venv") or name.endswith(".egg-info")
+    }
     if Path(directory).resolve() == ROOT / "debian":
         skipped |= {name for name in names if name in SKIP_IN_DEBIAN}
     return skipped
