@@ -82,9 +82,14 @@ class Schedule:
     """When each source is next due, on a monotonic clock.
 
     A source that synced is due again after the interval plus a random jitter (one draw per
-    cycle, so the sources of a cycle stay together). A source that failed is retried after
-    an exponential backoff capped at the interval, or after its upstream's ``Retry-After``
-    when it sent one; the other sources keep their own times.
+    cycle, so the sources of a cycle stay together), or after its own max age when that is
+    longer. A source that failed is retried after an exponential backoff capped at the
+    interval, or after its upstream's ``Retry-After`` when it sent one; the other sources
+    keep their own times.
+
+    Only the first cycle of a process trusts the wall clock (the cache files' ages, so a
+    restart does not fetch everything again); after that, a due source is fetched (a
+    conditional request), so a wall-clock jump neither storms nor stalls the loop.
     """
 
     def __init__(
@@ -131,15 +136,20 @@ class Schedule:
     def next_due(self, names: list[str]) -> float | None:
         return min((self.due.get(n, -math.inf) for n in names), default=None)
 
-    def record(self, outcomes: Mapping[str, tuple[bool, float | None]], now: float) -> None:
-        """Given each source's (succeeded, retry_after) from a cycle ending at ``now``,
-        schedule its next run."""
+    def record(
+        self,
+        outcomes: Mapping[str, tuple[bool, float | None]],
+        now: float,
+        max_ages: Mapping[str, float] | None = None,
+    ) -> None:
+        """Given each source's (succeeded, retry_after) from a cycle ending at ``now``, and
+        each source's own max age, schedule its next run."""
         gap = self.gap()
         for name, (ok, retry_after) in outcomes.items():
             if ok:
                 self.failures.pop(name, None)
                 self.not_before.pop(name, None)
-                self.due[name] = now + gap
+                self.due[name] = now + max(gap, (max_ages or {}).get(name, 0.0))
                 continue
             failures = self.failures.get(name, 0) + 1
             self.failures[name] = failures
@@ -159,7 +169,8 @@ class CycleResult:
     number: int
     started: float
     sources: list[str]
-    forced: bool = False
+    forced: bool = False  # a manual "sync now" (SIGUSR1)
+    max_age: float | None = None  # handed to the Syncer: None trusts the cache files' ages
     ended: float = 0.0
     report: Any = None  # SyncReport
     warnings: list[str] = field(default_factory=list)
@@ -219,6 +230,7 @@ class Daemon:
         self._reload_requested = False
         self._now_requested = False
         self._phases: set[tuple[str, str]] = set()
+        self._synced_once = False
         self._rfd = self._wfd = -1
 
     # --- lifecycle ---------------------------------------------------------------------
@@ -277,12 +289,13 @@ class Daemon:
     def _loop(self) -> int:
         settings = self.settings
         names = self._names()
+        jitter = min(settings.daemon.jitter, settings.daemon.interval)
         log.info(
-            "dmr-edge %s: pid %d, every %s plus up to %s, watchdog %s, sources %s, database %s",
+            "dmr-edge %s: pid %d, every %s%s, watchdog %s, sources %s, database %s",
             "run --once" if self.once else "run",
             os.getpid(),
             format_duration(settings.daemon.interval),
-            format_duration(min(settings.daemon.jitter, settings.daemon.interval)),
+            f" plus up to {format_duration(jitter)}" if jitter else "",
             format_duration(settings.daemon.watchdog),
             ", ".join(names) or "none",
             settings.db,
@@ -436,6 +449,8 @@ class Daemon:
         self.cycles += 1
         started = self.clock()
         result = CycleResult(self.cycles, started, list(names), forced)
+        if forced or self._synced_once:
+            result.max_age = 0.0  # the monotonic schedule says these sources are due
         worker = threading.Thread(
             target=self._work,
             args=(settings, result),
@@ -484,7 +499,7 @@ class Daemon:
             syncer = Syncer(
                 settings,
                 only=result.sources,
-                max_age=0.0 if result.forced else None,
+                max_age=result.max_age,
                 sleep=self._sleep,
                 fetch_progress=self._on_download,
                 record_progress=self._on_records,
@@ -573,7 +588,12 @@ class Daemon:
                 outcomes[source.source] = (source.exit_code == EXIT_OK, source.retry_after)
         else:
             outcomes = {name: (False, None) for name in result.sources}
-        self.schedule.record(outcomes, now)
+        settings = self.settings
+        max_ages = {
+            name: settings.max_age_for(name) for name in outcomes if name in settings.sources
+        }
+        self.schedule.record(outcomes, now, max_ages)
+        self._synced_once = True
         parts = []
         if result.report is not None:
             for source in result.report.sources:
