@@ -89,9 +89,10 @@ def plan_target(db: Path, out: Path, keep: int | None, compress: bool, now: floa
         for m in (pattern.match(n) for n in _listdir(directory))
         if m
     }
-    sequence = 0  # a second backup within the same second gets "-1", then "-2", ...
-    while (stamp, sequence) in taken:
-        sequence += 1
+    # A second backup within the same second gets "-1", then "-2", ...: always above the
+    # highest taken, so it sorts newest even after older ones were rotated away.
+    same_second = [number for taken_stamp, number in taken if taken_stamp == stamp]
+    sequence = max(same_second) + 1 if same_second else 0
     numbered = f"{stamp}-{sequence}" if sequence else stamp
     return directory / f"{stem}-{numbered}{suffix}{tail}"
 
