@@ -13,7 +13,7 @@ class ProgressLine:
     def __init__(self, stream: IO[str], interval: float = 0.2) -> None:
         self.stream = stream
         self.interval = interval
-        self.last = 0.0
+        self.last = float("-inf")  # the first text shows at once, whatever the clock
         self.width = 0
 
     @classmethod
