@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any, TypeVar
 
 from dmr_edge.errors import ParseError, RecordError
-from dmr_edge.jsonscan import scan_records
+from dmr_edge.jsonscan import DEFAULT_MAX_RECORD, scan_records
 from dmr_edge.sources import Row, SourceSpec
 
 T = TypeVar("T")
@@ -72,16 +72,48 @@ def iter_records(stream: IO[bytes], spec: SourceSpec, parser: str = "auto") -> I
         yield from scan_records(stream, spec.kind, spec.containers)
 
 
+class _RecordBound:
+    """A reader that refuses to feed ijson more than ``limit`` bytes between two records.
+
+    ijson (whatever its backend) gathers a whole string or number before it yields
+    anything, so one 100 MB string would cost 100 MB and more; counting the bytes read since
+    the last record bounds that, as the scanner's ``max_record`` does.
+    """
+
+    def __init__(self, stream: IO[bytes], limit: int) -> None:
+        self.stream = stream
+        self.limit = limit
+        self.since = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.stream.read(size)
+        self.since += len(data)
+        if self.since > self.limit:
+            raise ParseError(f"a record is larger than {self.limit} bytes")
+        return data
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        self.since = 0
+        return self.stream.seek(offset, whence)
+
+
 def _ijson_records(stream: IO[bytes], spec: SourceSpec) -> Iterator[Any]:
     import ijson
 
+    # Up to 4 bytes a character: never refuse a record the scanner would accept.
+    bounded = _RecordBound(stream, 4 * DEFAULT_MAX_RECORD)
+    reader: Any = bounded
     try:
         if spec.kind == "map":
-            yield from ijson.kvitems(stream, "", use_float=True)
+            for item in ijson.kvitems(reader, "", use_float=True):
+                bounded.since = 0
+                yield item
             return
-        prefix = _ijson_prefix(stream, spec.containers)
-        stream.seek(0)
-        yield from ijson.items(stream, prefix, use_float=True)
+        prefix = _ijson_prefix(reader, spec.containers)
+        reader.seek(0)
+        for item in ijson.items(reader, prefix, use_float=True):
+            bounded.since = 0
+            yield item
     except ijson.JSONError as exc:
         raise ParseError(f"malformed or cut-short JSON ({exc})") from None
     except UnicodeDecodeError:

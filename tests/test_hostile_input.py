@@ -1,0 +1,377 @@
+"""Hostile and broken files, through the loopback upstream and through ``import``.
+
+Each file gets either a clear error (and the previous rows, cache file and export stay
+exactly as they were) or a counted rejection of the bad record (and the good records are
+applied). The very large ones run in a child process whose peak RSS is compared with a
+normal sync's: no record may make the agent allocate without limit.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Dict, Iterator, List, Tuple
+
+import pytest
+
+from dmr_edge.cli import COMMANDS
+from tests.conftest import PATHS, ROOT, write_config
+from tests.upstream import Upstream
+
+USERS = PATHS["radioid_users"]
+GOOD_COUNT = 40
+BIG_STRING = 100 * 1024 * 1024
+RSS_ALLOWANCE_KIB = 40 * 1024  # a hostile file may cost this much above a normal sync
+
+
+def user(radio_id: object, callsign: object = None, **extra: object) -> Dict[str, object]:
+    record: Dict[str, object] = {
+        "id": radio_id,
+        "radio_id": radio_id,
+        "callsign": callsign if callsign is not None else f"K{radio_id}",
+        "fname": "Ann",
+        "surname": "Lee",
+        "city": "Springfield",
+        "state": "",
+        "country": "United States",
+    }
+    record.update(extra)
+    return record
+
+
+def good_users(version: int = 1) -> List[Dict[str, object]]:
+    return [user(3100000 + i, city=f"City {version}") for i in range(GOOD_COUNT)]
+
+
+def document(records: List[object], key: str = "users") -> bytes:
+    return json.dumps({key: records}).encode()
+
+
+def with_bad_record(raw_record: str) -> bytes:
+    """The good version-2 users with one hostile record (raw JSON text) in the middle."""
+    good = [json.dumps(r) for r in good_users(2)]
+    good.insert(GOOD_COUNT // 2, raw_record)
+    return ('{"users": [' + ", ".join(good) + "]}").encode()
+
+
+V1 = document(good_users(1))
+V2 = document(good_users(2))
+
+
+@dataclass(frozen=True)
+class Hostile:
+    body: Callable[[], bytes]
+    outcome: str  # "error": refused whole; "rejected": one record counted; "applied"
+    says: str = ""  # regex the error line must match
+    http_code: int = 1  # exit code through the upstream (import is always 1 for errors)
+
+
+def _nested(depth: int) -> bytes:
+    return with_bad_record(
+        json.dumps(user(3200000))[:-1] + ', "x": ' + "[" * depth + "]" * depth + "}"
+    )
+
+
+CORPUS: Dict[str, Hostile] = {
+    "truncated_mid_record": Hostile(lambda: V2[: len(V2) // 2], "error", r"cut short|malformed"),
+    "invalid_utf8": Hostile(
+        lambda: V2.replace(b"Ann", b"A\xff\xfenn", 1), "error", r"invalid UTF-8"
+    ),
+    "utf8_bom": Hostile(lambda: b"\xef\xbb\xbf" + V2, "applied"),
+    "empty_file": Hostile(lambda: b"", "error", r"empty", http_code=75),
+    "only_whitespace": Hostile(lambda: b" \n\t\n", "error", r"document is empty"),
+    "null": Hostile(lambda: b"null", "error", r"found null"),
+    "a_bare_string": Hostile(lambda: b'"users"', "error", r"found a string"),
+    "wrong_top_level_key": Hostile(
+        lambda: document(good_users(2), "people"),
+        "error",
+        r"no record list 'users' or 'results'.*'people'",
+    ),
+    "records_that_are_not_objects": Hostile(
+        lambda: b'{"users": [1, "two", null, [3]]}', "error", r"4 of 4 records failed validation"
+    ),
+    "trailing_garbage": Hostile(lambda: V2 + b' {"more": 1}', "error", r"unexpected data after"),
+    "id_abc": Hostile(lambda: with_bad_record('{"id": "abc", "callsign": "X1"}'), "rejected"),
+    "id_negative": Hostile(lambda: with_bad_record('{"id": -5, "callsign": "X1"}'), "rejected"),
+    "id_zero": Hostile(lambda: with_bad_record('{"id": 0, "callsign": "X1"}'), "rejected"),
+    "id_above_2_24": Hostile(
+        lambda: with_bad_record('{"id": 16777216, "callsign": "X1"}'), "rejected"
+    ),
+    "id_above_2_63": Hostile(
+        lambda: with_bad_record('{"id": 9223372036854775809, "callsign": "X1"}'), "rejected"
+    ),
+    "id_as_float": Hostile(
+        lambda: with_bad_record('{"id": 3200000.0, "callsign": "X1"}'), "rejected"
+    ),
+    "id_as_fraction": Hostile(
+        lambda: with_bad_record('{"id": 3200000.5, "callsign": "X1"}'), "rejected"
+    ),
+    "id_as_exponent": Hostile(
+        lambda: with_bad_record('{"id": 1e400, "callsign": "X1"}'), "rejected"
+    ),
+    "nan_literal": Hostile(
+        lambda: with_bad_record('{"id": NaN, "callsign": "X1"}'), "error", r"NaN is not valid JSON"
+    ),
+    "infinity_literal": Hostile(
+        lambda: with_bad_record('{"id": 3200000, "lat": -Infinity}'),
+        "error",
+        r"Infinity is not valid JSON",
+    ),
+    "one_megabyte_callsign": Hostile(
+        lambda: with_bad_record(json.dumps(user(3200000, "K" * 1_000_000))), "rejected"
+    ),
+    "ten_thousand_deep_nesting": Hostile(lambda: _nested(10_000), "error", r"nesting too deep"),
+    "duplicate_ids": Hostile(
+        lambda: document(
+            good_users(2)
+            + [user(3100000, "DUP1", city="City 2"), user(3100000, "DUP2", city="City 2")]
+        ),
+        "applied",
+    ),
+    "json_bomb_of_repeated_keys": Hostile(
+        lambda: with_bad_record(
+            '{"id": 3200000, "callsign": "X1", ' + '"k": "vvvvvvvv", ' * 150_000 + '"z": 0}'
+        ),
+        "error",
+        r"larger than \d+ characters",
+    ),
+    "many_small_repeated_keys_within_limits": Hostile(
+        lambda: with_bad_record(
+            '{"id": 3200000, "city": "City 2", ' + '"callsign": "X1", ' * 20_000 + '"z": 0}'
+        ),
+        "applied",
+    ),
+}
+
+
+def users_rows(db: Path) -> List[tuple]:
+    conn = sqlite3.connect(str(db))
+    try:
+        return conn.execute("SELECT * FROM users ORDER BY id").fetchall()
+    finally:
+        conn.close()
+
+
+def make_config(tmp: Path, up: Upstream) -> Path:
+    return write_config(
+        tmp / "config.toml", tmp, up, enabled=["radioid_users"],
+        extra=f'[export]\ndmrids = "{tmp / "DMRIds.dat"}"\n',
+    )  # fmt: skip
+
+
+def snapshot(tmp: Path) -> Dict[str, object]:
+    dmrids = tmp / "DMRIds.dat"
+    return {
+        "rows": users_rows(tmp / "db.sqlite"),
+        "cache": (tmp / "cache" / "radioid_users.json").read_bytes(),
+        "dmrids": dmrids.read_bytes() if dmrids.exists() else None,
+    }
+
+
+def check(result, case: Hostile, before: Dict[str, object], tmp: Path, code_if_error: int):
+    assert "Traceback" not in result.err and "internal error" not in result.err, result.err
+    after = snapshot(tmp)
+    if case.outcome == "error":
+        assert result.code == code_if_error, result
+        errors = [line for line in result.err.splitlines() if "error" in line]
+        assert len(errors) == 1, result.err
+        assert "radioid_users" in errors[0]
+        assert re.search(case.says, errors[0]), errors[0]
+        assert after == before
+        return None
+    assert result.code == 0, result
+    report = json.loads(result.out)
+    source = report["sources"][0]
+    rows = users_rows(tmp / "db.sqlite")
+    assert {row[4] for row in rows} == {"City 2"}
+    if case.outcome == "rejected":
+        assert source["rejected"] == 1
+        assert len(rows) == GOOD_COUNT
+    assert after["rows"] != before["rows"]
+    return source
+
+
+@pytest.fixture
+def at_version_one(cli, upstream, tmp_path):
+    upstream.set(USERS, V1, etag='"v1"')
+    config = make_config(tmp_path, upstream)
+    assert cli("sync", "--config", config).code == 0
+    return config
+
+
+@pytest.mark.parametrize("name", list(CORPUS))
+def test_a_hostile_download_is_refused_or_its_bad_record_counted(
+    cli, upstream, tmp_path, at_version_one, name
+):
+    case = CORPUS[name]
+    before = snapshot(tmp_path)
+    upstream.set(USERS, case.body(), etag='"hostile"')
+    result = cli("sync", "--config", at_version_one, "--max-age", "0", "--json")
+    source = check(result, case, before, tmp_path, case.http_code)
+    if name == "duplicate_ids":
+        assert source["duplicates"] >= 1
+        assert users_rows(tmp_path / "db.sqlite")[0][1] in ("DUP1", "DUP2")
+
+
+needs_import = pytest.mark.skipif("import" not in COMMANDS, reason="dmr-edge import not there yet")
+
+
+@needs_import
+@pytest.mark.parametrize("name", list(CORPUS))
+def test_a_hostile_file_brought_by_hand_is_refused_or_its_bad_record_counted(
+    cli, upstream, tmp_path, at_version_one, name
+):
+    case = CORPUS[name]
+    before = snapshot(tmp_path)
+    hostile = tmp_path / "hostile.json"
+    hostile.write_bytes(case.body())
+    result = cli("import", "--config", at_version_one, "--source", "radioid_users", hostile,
+                 "--json")  # fmt: skip
+    if case.outcome == "error":
+        check(result, case, before, tmp_path, 1)
+    else:
+        assert result.code == 0, result
+        rows = users_rows(tmp_path / "db.sqlite")
+        assert {row[4] for row in rows} == {"City 2"}
+
+
+# --- bounded memory ----------------------------------------------------------------------
+
+
+def big_string_chunks() -> Iterator[bytes]:
+    """A users document whose one record holds a 100 MB string, produced piece by piece."""
+    yield b'{"users": [{"id": 3100000, "callsign": "K1", "fname": "'
+    piece = b"A" * (1 << 20)
+    for _ in range(BIG_STRING // len(piece)):
+        yield piece
+    yield b'"}]}'
+
+
+BIG_LENGTH = sum(len(c) for c in big_string_chunks() if len(c) < 1000) + BIG_STRING
+
+
+class StreamingUpstream:
+    """A loopback server streaming one generated body (never held whole in memory)."""
+
+    def __init__(self, chunks: Callable[[], Iterator[bytes]], length: int) -> None:
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(length))
+                self.end_headers()
+                try:
+                    for chunk in chunks():
+                        self.wfile.write(chunk)
+                except OSError:
+                    pass
+                outer.served += 1
+
+        self.served = 0
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> StreamingUpstream:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
+
+
+def peak_rss_kib(*args: object) -> Tuple[int, int, str]:
+    """Run ``dmr-edge`` in a child; return (exit code, peak RSS in KiB, stderr)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dmr_edge", *[str(a) for a in args]],
+        cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert proc.stderr is not None
+    err = proc.stderr.read().decode()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return proc.returncode, usage.ru_maxrss, err
+
+
+def set_parser(config: Path, parser: str) -> None:
+    text = config.read_text()
+    config.write_text(text.replace("[http]", f'[sync]\nparser = "{parser}"\n[http]', 1))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("parser", ["auto", "ijson"])
+def test_a_100_megabyte_string_is_refused_in_bounded_memory(tmp_path, parser):
+    with Upstream() as up:
+        up.set(USERS, V1)
+        config = make_config(tmp_path, up)
+        set_parser(config, parser)
+        code, baseline, err = peak_rss_kib("sync", "--config", config)
+        assert code == 0, err
+    before = snapshot(tmp_path)
+    with StreamingUpstream(big_string_chunks, BIG_LENGTH) as big:
+        text = config.read_text()
+        text = re.sub(r'url = "http://127\.0\.0\.1:\d+/radioid_users\.json"',
+                      f'url = "{big.url(USERS)}"', text)  # fmt: skip
+        config.write_text(text)
+        code, peak, err = peak_rss_kib("sync", "--config", config, "--max-age", "0")
+        assert big.served == 1
+    assert code == 1, err
+    assert re.search(r"radioid_users: .*(larger than|too large|longer than)", err), err
+    assert snapshot(tmp_path) == before
+    assert peak - baseline < RSS_ALLOWANCE_KIB, (peak, baseline)
+    assert not [p for p in (tmp_path / "cache").iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.slow
+@needs_import
+def test_importing_a_100_megabyte_string_is_refused_in_bounded_memory(cli, tmp_path):
+    hostile = tmp_path / "hostile.json"
+    with open(hostile, "wb") as out:
+        for chunk in big_string_chunks():
+            out.write(chunk)
+    with Upstream() as up:
+        up.set(USERS, V1)
+        config = make_config(tmp_path, up)
+        code, baseline, err = peak_rss_kib("sync", "--config", config)
+        assert code == 0, err
+    before = snapshot(tmp_path)
+    code, peak, err = peak_rss_kib("import", "--config", config, "--source", "radioid_users",
+                                   hostile)  # fmt: skip
+    assert code == 1, err
+    assert "radioid_users" in err and "Traceback" not in err
+    assert snapshot(tmp_path) == before
+    assert peak - baseline < RSS_ALLOWANCE_KIB, (peak, baseline)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "name", ["one_megabyte_callsign", "ten_thousand_deep_nesting", "json_bomb_of_repeated_keys"]
+)
+def test_large_hostile_records_cost_bounded_memory(tmp_path, name):
+    with Upstream() as up:
+        up.set(USERS, V1)
+        config = make_config(tmp_path, up)
+        code, baseline, err = peak_rss_kib("sync", "--config", config)
+        assert code == 0, err
+        up.set(USERS, CORPUS[name].body(), etag='"hostile"')
+        code, peak, err = peak_rss_kib("sync", "--config", config, "--max-age", "0")
+    assert code in (0, 1), err
+    assert "Traceback" not in err
+    assert peak - baseline < RSS_ALLOWANCE_KIB, (peak, baseline)
