@@ -14,12 +14,13 @@ from tests.conftest import shared_file, table_rows, write_config
 pytestmark = [pytest.mark.shared_data, pytest.mark.slow]
 
 
-def load(tmp_path, snapshot):
+def load(tmp_path, snapshot, source="radioid_users"):
+    """Put a snapshot in the cache as ``source``'s download and apply it offline."""
     cache = tmp_path / "cache"
     cache.mkdir(exist_ok=True)
-    with lzma.open(snapshot, "rb") as src, open(cache / "radioid_users.json", "wb") as dst:
+    with lzma.open(snapshot, "rb") as src, open(cache / f"{source}.json", "wb") as dst:
         shutil.copyfileobj(src, dst)
-    config = write_config(tmp_path / "c.toml", tmp_path, None, enabled=["radioid_users"])
+    config = write_config(tmp_path / "c.toml", tmp_path, None, enabled=[source])
     return Syncer(load_settings(str(config)), offline=True).sync().sources[0]
 
 
@@ -38,24 +39,18 @@ def test_real_week_to_week_change_counts_match_the_real_diff(tmp_path):
 
 
 def test_real_repeater_snapshots_load_without_rejections(tmp_path):
-    snapshot = shared_file("radioid-rptrs-2026-02-15.json.xz")
-    cache = tmp_path / "cache"
-    cache.mkdir()
-    with lzma.open(snapshot, "rb") as src, open(cache / "radioid_repeaters.json", "wb") as dst:
-        shutil.copyfileobj(src, dst)
-    config = write_config(tmp_path / "c.toml", tmp_path, None, enabled=["radioid_repeaters"])
-    source = Syncer(load_settings(str(config)), offline=True).sync().sources[0]
-    assert source.outcome == "applied" and source.inserted == 10_613
+    source = load(tmp_path, shared_file("radioid-rptrs-2026-02-08.json.xz"), "radioid_repeaters")
+    assert source.outcome == "applied" and source.inserted == 10_606
+    source = load(tmp_path, shared_file("radioid-rptrs-2026-02-15.json.xz"), "radioid_repeaters")
+    assert source.outcome == "applied" and source.total == 10_613
     assert source.rejected == 0
 
 
 def test_real_tgif_snapshot_loads_with_decoded_descriptions(tmp_path):
-    snapshot = shared_file("tgif-talkgroups-2025-06-07.json.xz")
-    cache = tmp_path / "cache"
-    cache.mkdir()
-    with lzma.open(snapshot, "rb") as src, open(cache / "tgif_talkgroups.json", "wb") as dst:
-        shutil.copyfileobj(src, dst)
-    config = write_config(tmp_path / "c.toml", tmp_path, None, enabled=["tgif_talkgroups"])
-    source = Syncer(load_settings(str(config)), offline=True).sync().sources[0]
-    assert source.inserted == 2_549 - source.rejected - source.duplicates
+    source = load(tmp_path, shared_file("tgif-talkgroups-2025-06-07.json.xz"), "tgif_talkgroups")
     assert source.rejected == 0
+    assert source.inserted == 2_549 - source.duplicates
+    described = table_rows(
+        tmp_path / "db.sqlite", "SELECT count(*) FROM talkgroups WHERE description <> ''"
+    )
+    assert described[0][0] > 0
