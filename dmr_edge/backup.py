@@ -24,6 +24,7 @@ from pathlib import Path
 
 from dmr_edge.cache import TEMP_SUFFIX, fsync_dir
 from dmr_edge.errors import BackupError, ConfigError, StoreError
+from dmr_edge.export import locked_directory, remove_stale_temps
 from dmr_edge.store import Store
 
 FILE_MODE = 0o644
@@ -192,6 +193,43 @@ def _gzip(plain: Path, directory: Path, name: str) -> Path:
     return packed
 
 
+def _write(db: Path, target: Path) -> tuple[int, dict[str, int]]:
+    """Copy, verify, optionally gzip, and rename into ``target``; return the copy's schema
+    version and row counts. Nothing but ``target`` is left behind, whatever fails."""
+    directory = target.parent
+    temp = _new_temp(directory, target.name)
+    packed: Path | None = None
+    try:
+        try:
+            version, counts = _copy(db, temp)
+        except sqlite3.Error as exc:
+            raise BackupError(f"cannot copy {db} to {directory}: {exc}") from None
+        final = temp
+        if target.name.endswith(".gz"):
+            packed = _gzip(temp, directory, target.name)
+            final = packed
+        os.chmod(final, FILE_MODE)
+        os.replace(final, target)
+        fsync_dir(directory)
+    except OSError as exc:
+        raise BackupError(f"cannot write {target}: {exc.strerror or exc}") from None
+    finally:
+        for leftover in (temp, packed, Path(f"{temp}-journal"), Path(f"{temp}-wal")):
+            if leftover is not None and leftover != target:
+                _unlink(leftover)
+    return version, counts
+
+
+def _temp_pattern(name: str) -> re.Pattern[str]:
+    """The temporary files (and SQLite's side files of them) of backups of ``name``'s set."""
+    stem, suffix, _ = _split_name(name)
+    stem = re.sub(r"-\d{8}T\d{6}Z(?:-\d+)?$", "", stem)
+    return re.compile(
+        rf"^\.{re.escape(stem)}(?:-\d{{8}}T\d{{6}}Z(?:-\d+)?)?{re.escape(suffix)}(?:\.gz)?"
+        rf"\.[a-z0-9_]{{8}}{re.escape(TEMP_SUFFIX)}(?:-journal|-wal|-shm)?$"
+    )
+
+
 def backup(
     db: Path,
     out: Path,
@@ -212,46 +250,30 @@ def backup(
     db, out = Path(db), Path(out)
     if not db.exists():
         raise StoreError(f"{db}: no database yet (run dmr-edge sync)")
-    target = plan_target(db, out, keep, compress, time.time() if now is None else now)
-    if target.exists() and target.resolve() == db.resolve():
-        raise ConfigError(f"{target} is the database itself; back it up somewhere else")
-    compress = target.name.endswith(".gz")
-    directory = target.parent
+    directory = out if out.is_dir() else out.parent
     if not directory.is_dir():
         raise BackupError(f"{directory}: no such directory")
-    temp = _new_temp(directory, target.name)
-    packed: Path | None = None
-    try:
-        try:
-            version, counts = _copy(db, temp)
-        except sqlite3.Error as exc:
-            raise BackupError(f"cannot copy {db} to {directory}: {exc}") from None
-        final = temp
-        if compress:
-            packed = _gzip(temp, directory, target.name)
-            final = packed
-        os.chmod(final, FILE_MODE)
-        os.replace(final, target)
-        fsync_dir(directory)
-    except OSError as exc:
-        raise BackupError(f"cannot write {target}: {exc.strerror or exc}") from None
-    finally:
-        for leftover in (temp, packed, Path(f"{temp}-journal"), Path(f"{temp}-wal")):
-            if leftover is not None and leftover != target:
-                _unlink(leftover)
-    removed: list[Path] = []
-    if keep is not None:
-        backups = rotation_set(target)
-        for old in backups[: max(len(backups) - keep, 0)]:
-            if old != target:
-                _unlink(old)
-                removed.append(old)
-        if removed:
-            fsync_dir(directory)
+    # Under the directory's lock: two backups at once get distinct names, and the temporary
+    # files of a killed backup of this set are removed.
+    with locked_directory(directory, BackupError):
+        target = plan_target(db, out, keep, compress, time.time() if now is None else now)
+        if target.exists() and target.resolve() == db.resolve():
+            raise ConfigError(f"{target} is the database itself; back it up somewhere else")
+        remove_stale_temps(directory, _temp_pattern(target.name))
+        version, counts = _write(db, target)
+        removed: list[Path] = []
+        if keep is not None:
+            backups = rotation_set(target)
+            for old in backups[: max(len(backups) - keep, 0)]:
+                if old != target:
+                    _unlink(old)
+                    removed.append(old)
+            if removed:
+                fsync_dir(directory)
     return BackupResult(
         path=target,
         bytes=target.stat().st_size,
-        compressed=compress,
+        compressed=target.name.endswith(".gz"),
         seconds=time.monotonic() - started,
         schema_version=version,
         counts=counts,

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import os
 import re
 import sqlite3
@@ -37,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Callable, Optional
 
-from dmr_edge.cache import TEMP_SUFFIX, fsync_dir
+from dmr_edge.cache import TEMP_SUFFIX
 from dmr_edge.errors import ExportError, StoreError
 from dmr_edge.store import Store
 
@@ -169,33 +170,74 @@ def _describe(exc: OSError, path: Path) -> str:
 
 
 @contextlib.contextmanager
+def locked_directory(directory: Path, error: type[Exception] = ExportError) -> Iterator[int]:
+    """Hold an exclusive ``flock`` on ``directory`` for the block; yield its descriptor.
+
+    Writers that put temporary files in one directory (exports, backups) take it, so each
+    may remove what a killed predecessor left behind without touching a live writer's file.
+    """
+    try:
+        fd = os.open(str(directory), os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError as exc:
+        raise error(f"cannot write there: {_describe(exc, directory)}") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield fd
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def remove_stale_temps(directory: Path, pattern: re.Pattern[str]) -> int:
+    """Remove the temporary files in ``directory`` whose names match ``pattern`` (call it
+    holding ``locked_directory``: they were left by a writer that was killed); return how
+    many."""
+    removed = 0
+    with contextlib.suppress(OSError), os.scandir(directory) as entries:
+        for entry in entries:
+            if pattern.match(entry.name) and entry.is_file(follow_symlinks=False):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+                    removed += 1
+    return removed
+
+
+def temp_pattern(name: str) -> re.Pattern[str]:
+    """Return the pattern of the temporary files ``tempfile.mkstemp`` makes for ``name``."""
+    return re.compile(rf"^\.{re.escape(name)}\.[a-z0-9_]{{8}}{re.escape(TEMP_SUFFIX)}$")
+
+
+@contextlib.contextmanager
 def atomic_writer(target: Path, mode: int = FILE_MODE) -> Iterator[IO[str]]:
     """Yield a text file that replaces ``target`` when the block ends without an error.
 
     The file is a temporary one in ``target``'s directory; it is flushed and fsynced, given
     ``mode``, renamed over ``target``, and the directory is fsynced. On any error the
-    temporary file is removed and ``target`` is untouched.
+    temporary file is removed and ``target`` is untouched. A temporary file of ``target``
+    that a killed export left is removed first.
     """
     directory = target.parent
-    try:
-        fd, temp_name = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=str(directory)
-        )
-    except OSError as exc:
-        raise ExportError(f"cannot write there: {_describe(exc, directory)}") from None
-    temp = Path(temp_name)
-    try:
-        with open(fd, "w", encoding="utf-8", newline="", buffering=1 << 20) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-            os.fchmod(handle.fileno(), mode)
-        os.replace(temp, target)
-    except BaseException:
+    with locked_directory(directory) as directory_fd:
+        remove_stale_temps(directory, temp_pattern(target.name))
+        try:
+            fd, temp_name = tempfile.mkstemp(
+                prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=str(directory)
+            )
+        except OSError as exc:
+            raise ExportError(f"cannot write there: {_describe(exc, directory)}") from None
+        temp = Path(temp_name)
+        try:
+            with open(fd, "w", encoding="utf-8", newline="", buffering=1 << 20) as handle:
+                yield handle
+                handle.flush()
+                os.fsync(handle.fileno())
+                os.fchmod(handle.fileno(), mode)
+            os.replace(temp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            raise
         with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
-    fsync_dir(directory)
+            os.fsync(directory_fd)
 
 
 def _check_shrink(

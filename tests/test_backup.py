@@ -267,3 +267,19 @@ def test_backups_taken_while_a_sync_process_writes_each_hold_one_whole_version(
     assert during, "no backup overlapped the sync's write transaction"
     assert seen[-1][2] == version_b
     assert len(os.listdir(copies)) == 3
+
+
+def test_a_backup_removes_what_a_killed_backup_of_its_set_left(synced, tmp_path):
+    sets = tmp_path / "backups"
+    sets.mkdir()
+    stale = [
+        sets / ".dmr-20231114T221320Z.sqlite.k1ll3d_x.tmp",
+        sets / ".dmr-20231114T221320Z.sqlite.k1ll3d_x.tmp-journal",
+        sets / ".dmr-20231114T221320Z-2.sqlite.gz.k1ll3d_y.tmp",
+    ]
+    kept = [sets / ".other-20231114T221320Z.sqlite.k1ll3d_x.tmp", sets / "dmr.sqlite.tmp"]
+    for path in stale + kept:
+        path.write_bytes(b"partial")
+    backup(tmp_path / "db.sqlite", sets / "dmr.sqlite", keep=2, now=1_700_000_000)
+    assert not any(path.exists() for path in stale)
+    assert all(path.exists() for path in kept)

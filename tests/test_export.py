@@ -517,3 +517,59 @@ def test_export_of_the_real_users_snapshot_has_one_line_per_user(cli, cfg, tmp_p
     assert cli("export", "usercsv", "--out", csv_out, "--config", cfg).code == 0
     with open(csv_out, newline="", encoding="utf-8") as handle:
         assert sum(1 for _ in csv.reader(handle)) == users + 1
+
+
+# --- what a killed export leaves behind ---------------------------------------------------
+
+
+def test_the_next_export_removes_what_a_killed_export_left_and_nothing_else(tmp_path):
+    make_db(tmp_path / "db.sqlite", plain_users(3))
+    stale = tmp_path / ".DMRIds.dat.k1ll3d_x.tmp"
+    stale.write_text("half a file")
+    others = [tmp_path / ".user.csv.k1ll3d_x.tmp", tmp_path / ".DMRIds.dat.bak", tmp_path / "x.tmp"]
+    for other in others:
+        other.write_text("not ours")
+    export_users(tmp_path / "db.sqlite", tmp_path / "DMRIds.dat", "dmrids")
+    assert not stale.exists()
+    assert all(other.exists() for other in others)
+
+
+@pytest.mark.slow
+def test_sigkill_during_an_export_leaves_the_old_file_and_the_next_export_cleans_up(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import ROOT
+
+    db = tmp_path / "db.sqlite"
+    make_db(db, plain_users(200_000))
+    config = write_config(tmp_path / "config.toml", tmp_path)
+    target_dir = tmp_path / "etc"
+    target_dir.mkdir()
+    target = target_dir / "DMRIds.dat"
+    target.write_text("1\tOLD\tfile\n")
+    killed = 0
+    for _ in range(3):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "dmr_edge", "export", "dmrids", "--out", str(target),
+             "--config", str(config), "--force"],
+            cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while proc.poll() is None and time.monotonic() < deadline:
+            if [n for n in os.listdir(target_dir) if n.endswith(".tmp")]:
+                os.kill(proc.pid, signal.SIGKILL)
+                killed += 1
+                break
+            time.sleep(0.0005)
+        proc.wait(timeout=30)
+        temps = [n for n in os.listdir(target_dir) if n.endswith(".tmp")]
+        assert len(temps) <= 1  # only the one of the export just killed
+        if proc.returncode == -signal.SIGKILL:
+            assert target.read_text() == "1\tOLD\tfile\n"
+    assert killed, "no export was caught while writing"
+    export_users(db, target, "dmrids", force=True)
+    assert os.listdir(target_dir) == ["DMRIds.dat"]
+    assert len(mmdvm_read(target)) == 200_000
