@@ -110,12 +110,19 @@ class Schedule:
     def retry_base(self) -> float:
         return min(RETRY_BASE_MAX, self.interval / 16)
 
-    def configure(self, interval: float, jitter: float, now: float) -> None:
-        """Apply a new interval and jitter; a shorter interval takes effect now."""
+    def configure(
+        self,
+        interval: float,
+        jitter: float,
+        now: float,
+        max_ages: Mapping[str, float] | None = None,
+    ) -> None:
+        """Apply a new interval, jitter and max ages; shorter ones take effect now."""
         self.interval, self.jitter = interval, jitter
         for name, due in self.due.items():
             if name not in self.failures:
-                self.due[name] = min(due, now + interval)
+                wait = max(interval, (max_ages or {}).get(name, 0.0))
+                self.due[name] = min(due, now + wait)
 
     def gap(self) -> float:
         """Return the time from the end of a good cycle to the next: interval + jitter."""
@@ -269,6 +276,10 @@ class Daemon:
 
     def _names(self) -> list[str]:
         return [source.name for source in self.settings.enabled_sources()]
+
+    @staticmethod
+    def _max_ages(settings: Settings) -> dict[str, float]:
+        return {name: settings.max_age_for(name) for name in settings.sources}
 
     def _start_watchers(self) -> None:
         daemon = self.settings.daemon
@@ -429,7 +440,9 @@ class Daemon:
             self.notifier.ready("reload failed")
             return
         self.settings = new
-        self.schedule.configure(new.daemon.interval, new.daemon.jitter, self.clock())
+        timing = (new.daemon.interval, new.daemon.jitter, self._max_ages(new))
+        if timing != (old.daemon.interval, old.daemon.jitter, self._max_ages(old)):
+            self.schedule.configure(*timing[:2], self.clock(), timing[2])
         if (new.heartbeat_path, new.daemon) != (old.heartbeat_path, old.daemon):
             self._start_watchers()
         log.info(
@@ -588,11 +601,7 @@ class Daemon:
                 outcomes[source.source] = (source.exit_code == EXIT_OK, source.retry_after)
         else:
             outcomes = {name: (False, None) for name in result.sources}
-        settings = self.settings
-        max_ages = {
-            name: settings.max_age_for(name) for name in outcomes if name in settings.sources
-        }
-        self.schedule.record(outcomes, now, max_ages)
+        self.schedule.record(outcomes, now, self._max_ages(self.settings))
         self._synced_once = True
         parts = []
         if result.report is not None:

@@ -86,11 +86,11 @@ def test_a_source_with_a_longer_max_age_waits_for_it():
     assert schedule.next_due(["a", "b"]) == 3600
 
 
-def test_a_shorter_interval_after_reload_takes_effect_at_once():
+def test_a_shorter_interval_after_reload_takes_effect_at_once_within_max_ages():
     schedule = Schedule(3600, 0)
-    schedule.record({"a": (True, None)}, now=0)
-    schedule.configure(60, 0, now=10)
-    assert schedule.due["a"] == 70
+    schedule.record({"a": (True, None), "b": (True, None)}, now=0, max_ages={"b": 7200})
+    schedule.configure(60, 0, now=10, max_ages={"b": 600})
+    assert schedule.due == {"a": 70, "b": 610}
 
 
 # --- the loop, on a fake clock -----------------------------------------------------------

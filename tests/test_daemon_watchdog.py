@@ -10,6 +10,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -29,7 +30,7 @@ from dmr_edge.watchdog import (
     thread_stacks,
     watchdog_usec_interval,
 )
-from tests.conftest import PATHS, dump, run_dmr_edge, table_rows
+from tests.conftest import PATHS, ROOT, dump, run_dmr_edge, table_rows
 from tests.test_daemon_process import DaemonProcess, daemon_config
 from tests.upstream import Fault
 
@@ -404,3 +405,42 @@ def test_thread_stacks_show_every_thread_by_name():
         worker.join()
     assert "Thread stuck-worker" in text and "Thread MainThread" in text
     assert "in wait" in text
+
+
+HOG = """
+import re, sys
+import dmr_edge.daemon
+import dmr_edge.sync
+from dmr_edge.cli import main
+
+class Hog:  # a parser that never returns and never lets go of the interpreter lock
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def sync(self):
+        re.match(r"(a+)+$", "a" * 64 + "b")
+
+dmr_edge.sync.Syncer = Hog
+dmr_edge.daemon.HARD_DEADLINE_GRACE = 1.0
+raise SystemExit(main(sys.argv[1:]))
+"""
+
+
+def test_a_cycle_hung_while_holding_the_interpreter_lock_is_killed_by_the_backstop(
+    tmp_path, served
+):
+    """The main thread cannot even run its check then: faulthandler's own C thread dumps
+    every stack and exits 1 shortly after the deadline."""
+    config = daemon_config(tmp_path, served, daemon='interval = "1h"\nwatchdog = "1s"')
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", HOG, "run", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=str(ROOT),
+    )
+    assert done.returncode == 1, done
+    assert time.monotonic() - started < 1 + 1 + 20
+    assert "Timeout (0:00:02)!" in done.stderr
+    assert "in sync" in done.stderr and "dmr_edge/daemon.py" in done.stderr
