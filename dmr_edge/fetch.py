@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import email.utils
+import errno
 import gzip
 import hashlib
 import random
@@ -25,6 +26,8 @@ from dmr_edge.cache import Cache, CacheEntry, CacheMeta
 from dmr_edge.config import HttpSettings, SourceSettings
 from dmr_edge.errors import FetchError, PermanentFetchError
 
+_SPACE_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+_LOCAL_WRITE_ERRORS = (*_SPACE_ERRORS, errno.EROFS, errno.EACCES, errno.EPERM)
 USER_AGENT = f"dmr-edge/{__version__} (+https://github.com/dmr-edge/dmr-edge)"
 _BLOCK = 1 << 16
 
@@ -206,7 +209,7 @@ class Fetcher:
             )
         declared = response.headers.get("Content-Length")
         total = int(declared) if declared and declared.isdigit() else None
-        temp = cache.new_temp(name)
+        temp: Path | None = None
         digest = hashlib.sha256()
         received = 0
         deadline = time.monotonic() + self.http.deadline
@@ -219,6 +222,7 @@ class Fetcher:
         timer.daemon = True
         timer.start()
         try:
+            temp = cache.new_temp(name)
             with open(temp, "wb") as raw:
                 sink: IO[bytes] = (
                     gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0)  # type: ignore[assignment]
@@ -254,6 +258,14 @@ class Fetcher:
             if isinstance(exc, requests.exceptions.RequestException):
                 raise FetchError(
                     f"download failed: {_describe(exc, self.http)}", source=name
+                ) from None
+            if exc.errno in _LOCAL_WRITE_ERRORS:
+                # The cache directory, not the upstream: a full disk may be freed (75), a
+                # read-only or forbidden directory needs someone to fix it (1).
+                error = FetchError if exc.errno in _SPACE_ERRORS else PermanentFetchError
+                raise error(
+                    f"cannot write the download into {cache.directory}: {exc.strerror}",
+                    source=name,
                 ) from None
             raise FetchError(f"download failed: {exc}", source=name) from None
         except BaseException:

@@ -8,7 +8,7 @@ import os
 import time
 from pathlib import Path
 
-from dmr_edge.errors import LockError
+from dmr_edge.errors import LockError, StoreError
 
 
 class InstanceLock:
@@ -19,9 +19,15 @@ class InstanceLock:
         self.fd: int | None = None
 
     def acquire(self, wait: bool = False, timeout: float | None = None) -> None:
-        """Take the lock; raise ``LockError`` if another process holds it (unless ``wait``)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(str(self.path), os.O_RDWR | os.O_CREAT, 0o644)
+        """Take the lock; raise ``LockError`` if another process holds it (unless ``wait``).
+
+        Raise ``StoreError`` if the lock file cannot be created (a read-only filesystem).
+        """
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(str(self.path), os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StoreError(f"cannot create the lock file {self.path}: {exc.strerror}") from None
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             try:
