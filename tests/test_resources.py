@@ -407,15 +407,20 @@ def test_the_daemon_against_a_flaky_upstream_grows_neither_memory_nor_fds_nor_te
         shuffler.start()
         try:
             daemon.wait_for(r"cycle 20:", timeout=60)
-            warm = (rss_kib(daemon.pid), len(os.listdir(f"/proc/{daemon.pid}/fd")))
+            # A cycle in flight holds a socket, a temp file and the database open: compare the
+            # floor of early samples with the floor of late ones, which a leak would raise.
+            samples: List[tuple] = []
             start_cycles = cycles(daemon.log())
             deadline = time.monotonic() + 20
             while cycles(daemon.log()) < start_cycles + 150 and time.monotonic() < deadline:
-                time.sleep(0.2)
+                time.sleep(0.05)
+                samples.append((rss_kib(daemon.pid), len(os.listdir(f"/proc/{daemon.pid}/fd"))))
                 temps = [p.name for p in (tmp_path / "cache").iterdir()
                          if p.name.endswith(".tmp")]  # fmt: skip
                 assert len(temps) <= len(SOURCES), temps
-            end = (rss_kib(daemon.pid), len(os.listdir(f"/proc/{daemon.pid}/fd")))
+            quarter = max(len(samples) // 4, 1)
+            warm = tuple(min(s[i] for s in samples[:quarter]) for i in (0, 1))
+            end = tuple(min(s[i] for s in samples[-quarter:]) for i in (0, 1))
             ran = cycles(daemon.log()) - start_cycles
         finally:
             stop.set()
@@ -423,7 +428,7 @@ def test_the_daemon_against_a_flaky_upstream_grows_neither_memory_nor_fds_nor_te
         daemon.send(signal.SIGTERM)
         assert daemon.wait(timeout=30) == 0
     assert ran >= 50, f"only {ran} cycles"
-    assert end[1] <= warm[1] + 1, (warm, end)
+    assert end[1] <= warm[1], (warm, end)
     assert end[0] - warm[0] < 2048, (warm, end)  # KiB
     assert sum(v for k, v in faults.items() if k != "none") >= 50, faults
     log = daemon.log()
