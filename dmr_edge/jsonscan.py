@@ -22,8 +22,14 @@ from typing import IO, Any
 from dmr_edge.errors import ParseError
 
 DEFAULT_MAX_RECORD = 1 << 20  # characters; no real record comes near this
-_READ_SIZE = 1 << 16
+# Small reads keep every window string small. With 64 KiB reads of non-ASCII text the
+# window strings (UCS-2, 128-400 KB) land around glibc's dynamic mmap threshold, and the
+# heap kept ~12 MB of freed holes after 295k generated users, growing with the file; with
+# 2 KiB reads it stays flat (measured by ``dmr-edge bench`` and tests/test_memory.py).
+_READ_SIZE = 1 << 11
 _WS = re.compile(r"[ \t\n\r]*")
+_MARGIN = 2048  # characters of look-ahead wanted before scanning a record
+_COMMA = re.compile(r"[ \t\n\r]*,[ \t\n\r]*")
 
 
 def _refuse_constant(name: str) -> Any:
@@ -163,8 +169,28 @@ def _elements(window: _Window, scan: Any) -> Iterator[Any]:
     if window.skip_ws() == "]":
         window.pos += 1
         return
+    comma = _COMMA.match
     while True:
         window.skip_ws()
+        # Fast path, nearly every record: a whole value, a comma and the start of the next
+        # value, all inside the window. Anything else (the window's end, the list's end, an
+        # error) is decided by the careful path below, which scans the value again.
+        text = window.text
+        if len(text) - window.pos < _MARGIN and not window.eof:
+            # Read ahead before a record can straddle the window's end: a scan that fails
+            # there costs an exception whose message counts the lines of the whole window.
+            window.fill()
+            text = window.text
+        try:
+            obj, end = scan(text, window.pos)
+        except (StopIteration, ValueError, RecursionError):
+            end = -1
+        if end != -1:
+            found = comma(text, end)
+            if found is not None and found.end() < len(text):
+                window.pos = found.end()
+                yield obj
+                continue
         yield window.value(scan)
         if window.expect(",]", "',' or ']' between records") == "]":
             return
