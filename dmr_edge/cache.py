@@ -60,6 +60,19 @@ def content_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def ensure_dir(directory: Path, mode: int = 0o755) -> None:
+    """Create ``directory`` and its missing parents, none writable by others whatever the
+    umask (``mkdir(parents=True)`` gives parents 0777 less the umask: all of it under 0)."""
+    missing = []
+    current = Path(directory)
+    while not current.exists() and current != current.parent:
+        missing.append(current)
+        current = current.parent
+    for path in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            path.mkdir(mode & 0o755)
+
+
 def fsync_dir(directory: Path) -> None:
     try:
         fd = os.open(str(directory), os.O_RDONLY)
@@ -105,7 +118,7 @@ class Cache:
         return self.directory / f"{name}.meta.json"
 
     def ensure(self) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
+        ensure_dir(self.directory)
 
     def entry(self, name: str) -> CacheEntry:
         path = self.path(name)

@@ -8,6 +8,7 @@ import os
 import time
 from pathlib import Path
 
+from dmr_edge.cache import ensure_dir
 from dmr_edge.errors import LockError, StoreError
 
 
@@ -24,7 +25,7 @@ class InstanceLock:
         Raise ``StoreError`` if the lock file cannot be created (a read-only filesystem).
         """
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            ensure_dir(self.path.parent)
             fd = os.open(str(self.path), os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
             raise StoreError(f"cannot create the lock file {self.path}: {exc.strerror}") from None

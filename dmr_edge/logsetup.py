@@ -10,6 +10,7 @@ import logging
 import logging.handlers
 from pathlib import Path
 
+from dmr_edge.cache import ensure_dir
 from dmr_edge.errors import ConfigError
 
 LOGGER = "dmr_edge"
@@ -31,7 +32,7 @@ class LogFile:
         handler: logging.Handler | None = None
         if path:
             try:
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
+                ensure_dir(Path(path).parent)
                 handler = logging.handlers.WatchedFileHandler(path, encoding="utf-8")
             except OSError as exc:
                 raise ConfigError(f"cannot open log file {path}: {exc.strerror or exc}") from None

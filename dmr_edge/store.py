@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dmr_edge.cache import ensure_dir
 from dmr_edge.errors import StoreError
 from dmr_edge.sources import Row, SourceSpec
 
@@ -129,7 +130,7 @@ class Store:
                 uri = self.path.resolve().as_uri() + "?mode=ro"
                 self.conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30)
             else:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+                ensure_dir(self.path.parent)
                 self.conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=30)
             self.conn.execute(f"PRAGMA cache_size = -{int(cache_kib)}")
             if not readonly:

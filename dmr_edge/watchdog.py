@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from dmr_edge.cache import write_atomic
+from dmr_edge.cache import ensure_dir, write_atomic
 
 log = logging.getLogger("dmr_edge.watchdog")
 
@@ -169,7 +169,7 @@ class Heartbeat:
             "started_at": round(time.time(), 3),
         }
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            ensure_dir(self.path.parent)
             write_atomic(self.path, (json.dumps(document) + "\n").encode())
             self._last = self.clock()
         except OSError as exc:

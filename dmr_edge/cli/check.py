@@ -24,8 +24,10 @@ def probe(url: str, settings: Any, api_key: str = "") -> dict[str, Any]:
     if api_key:
         headers["Authorization"] = f"Bearer {api_key}"
     started = time.monotonic()
+    session = requests.Session()
+    session.max_redirects = settings.http.max_redirects  # as a download would
     try:
-        response = requests.head(
+        response = session.head(
             url,
             headers=headers,
             timeout=(settings.http.connect_timeout, settings.http.read_timeout),
@@ -35,6 +37,8 @@ def probe(url: str, settings: Any, api_key: str = "") -> dict[str, Any]:
     except requests.exceptions.RequestException as exc:
         reason = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
         return {"ok": False, "status": None, "seconds": time.monotonic() - started, "error": reason}
+    finally:
+        session.close()
     seconds = time.monotonic() - started
     # 405: the server does not do HEAD, but it answered, so it is reachable.
     ok = response.status_code < 500 and response.status_code not in (401, 403, 404, 429)
