@@ -170,30 +170,39 @@ def _elements(window: _Window, scan: Any) -> Iterator[Any]:
         window.pos += 1
         return
     comma = _COMMA.match
+    window.skip_ws()
     while True:
-        window.skip_ws()
         # Fast path, nearly every record: a whole value, a comma and the start of the next
-        # value, all inside the window. Anything else (the window's end, the list's end, an
-        # error) is decided by the careful path below, which scans the value again.
+        # value, all inside the window and short of its last _MARGIN characters. The window
+        # is read ahead before a record can straddle its end: a scan that fails there costs
+        # an exception whose message counts the lines of the whole window.
         text = window.text
-        if len(text) - window.pos < _MARGIN and not window.eof:
-            # Read ahead before a record can straddle the window's end: a scan that fails
-            # there costs an exception whose message counts the lines of the whole window.
-            window.fill()
-            text = window.text
-        try:
-            obj, end = scan(text, window.pos)
-        except (StopIteration, ValueError, RecursionError):
-            end = -1
-        if end != -1:
+        size = len(text)
+        pos = window.pos
+        stop = size if window.eof else size - _MARGIN
+        while pos < stop:
+            try:
+                obj, end = scan(text, pos)
+            except (StopIteration, ValueError, RecursionError):
+                break
             found = comma(text, end)
-            if found is not None and found.end() < len(text):
-                window.pos = found.end()
-                yield obj
-                continue
+            if found is None:
+                break
+            after = found.end()
+            if after >= size:
+                break
+            pos = after
+            yield obj
+        window.pos = pos
+        if pos >= stop and not window.eof:
+            window.fill()
+            continue
+        # The careful path decides the rest: the list's end, a value cut by the window's
+        # end, an error (scanning the value again).
         yield window.value(scan)
         if window.expect(",]", "',' or ']' between records") == "]":
             return
+        window.skip_ws()
 
 
 def _members(window: _Window, scan: Any) -> Iterator[tuple[str, Any]]:
