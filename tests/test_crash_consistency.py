@@ -361,3 +361,98 @@ def test_sigkill_at_any_moment_of_a_sync_leaves_each_source_old_or_new(tmp_path,
     assert tally.kills >= MIN_KILLS, tally
     assert tally.by_phase.get("download", 0) >= 3, tally
     assert tally.by_phase.get("apply", 0) + tally.by_phase.get("commit", 0) >= 3, tally
+
+
+# --- export and backup ----------------------------------------------------------------------
+
+WRITER_KILLS = 28  # per command
+
+
+def users_digest_of(db: Path) -> str:
+    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        return source_digest(conn, "radioid_users")
+    finally:
+        conn.close()
+
+
+def run_writer_until(
+    args: List[str], directory: Path, stale: set, delay: Optional[float]
+) -> Tuple[str, float]:
+    """Start ``dmr-edge *args``; ``delay`` seconds after its temporary file appears, SIGKILL it
+    (``None``: let it finish). Return ("killed" | "finished", seconds from temp to exit)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dmr_edge", *args], cwd=str(ROOT),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    appeared: Optional[float] = None
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline:
+        now = time.monotonic()
+        if appeared is None:
+            with os.scandir(directory) as entries:
+                if any(e.name.endswith(".tmp") and e.name not in stale for e in entries):
+                    appeared = now
+        if appeared is not None and delay is not None and now - appeared >= delay:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
+            return "killed", 0.0
+        time.sleep(0.0005)
+    proc.wait(timeout=60)
+    assert proc.returncode == 0, proc.returncode
+    return "finished", (time.monotonic() - appeared) if appeared else 0.0
+
+
+@pytest.mark.parametrize("command", ["export", "backup"])
+def test_sigkill_at_any_moment_of_an_export_or_backup_leaves_the_old_file_or_the_new_one(
+    tmp_path, upstream, command
+):
+    rig = Rig(tmp_path, upstream)
+    rig.serve(2)
+    assert rig.sync_in_process() == 0
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    target = out_dir / ("DMRIds.dat" if command == "export" else "dmr-backup.sqlite")
+    args = (["export", "dmrids", "--force"] if command == "export" else ["backup"]) + [
+        "--config",
+        str(rig.config),
+        "--out",
+        str(target),
+    ]
+    old_bytes = b"3100000\tOLD\tversion\n" if command == "export" else None
+    db_digest = users_digest_of(rig.db)
+
+    def reset() -> None:
+        target.unlink(missing_ok=True)
+        if old_bytes is not None:
+            target.write_bytes(old_bytes)
+
+    def stale() -> set:
+        return {n for n in os.listdir(out_dir) if n.endswith(".tmp")}
+
+    reset()
+    _, window = run_writer_until(args, out_dir, stale(), None)
+    new_bytes = target.read_bytes()
+    reset()
+    killed = 0
+    for i in range(WRITER_KILLS):
+        outcome, _ = run_writer_until(args, out_dir, stale(), window * i / WRITER_KILLS)
+        killed += outcome == "killed"
+        temps = stale()
+        assert len(temps) <= 1, f"{command} kill {i}: stray temporary files {temps}"
+        if command == "export":
+            assert target.read_bytes() in (old_bytes, new_bytes), f"export kill {i}: mixed file"
+        elif target.exists():
+            assert users_digest_of(target) == db_digest, f"backup kill {i}: partial copy"
+        assert users_digest_of(rig.db) == db_digest  # the database itself is never touched
+        # The next run completes, cleans up, and gives what an uninterrupted run gives.
+        assert run_writer_until(args, out_dir, stale(), None)[0] == "finished"
+        assert stale() == set()
+        if command == "export":
+            assert target.read_bytes() == new_bytes
+        else:
+            assert users_digest_of(target) == db_digest
+        reset()
+    print(f"\n{command}: {killed} kills survived of {WRITER_KILLS} moments")
+    assert killed >= WRITER_KILLS // 2
