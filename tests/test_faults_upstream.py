@@ -238,8 +238,10 @@ def test_the_failed_source_is_remembered_in_status_until_it_syncs_again(cli, ups
     config = start_at_version_one(cli, tmp_path, upstream)
     upstream.set_fault(PATHS["hearham_repeaters"], Fault.html())
     assert cli("sync", "--config", config, "--max-age", "0").code == 75
-    # A fetch failure leaves the rows alone, so status reads the source's last good apply;
-    # once the upstream heals, the next sync applies it and no error remains.
+    status = json.loads(cli("status", "--config", config, "--json").out)
+    assert "HTML page" in status["sources"]["hearham_repeaters"]["last_error"]
+    assert status["sources"]["tgif_talkgroups"]["last_error"] is None
+    # Once the upstream heals, the next sync applies the new version and no error remains.
     upstream.set_fault(PATHS["hearham_repeaters"], None)
     assert cli("sync", "--config", config, "--max-age", "0").code == 0
     status = json.loads(cli("status", "--config", config, "--json").out)
