@@ -98,6 +98,9 @@ class HttpSettings:
     backoff_max: float = 60.0
     max_retry_after: float = 300.0
     max_redirects: int = 5
+    # The largest document accepted, decoded (users.json is about 61 MB): an endless body
+    # must not fill the disk before the deadline ends it.
+    max_bytes: int = 512 * 1024 * 1024
     ca_bundle: str = ""
 
 
@@ -236,6 +239,7 @@ _HTTP: Schema = {
     "backoff_max": parse_duration,
     "max_retry_after": parse_duration,
     "max_redirects": _count,
+    "max_bytes": _positive_int,
     "ca_bundle": _path,
 }
 _DAEMON: Schema = {

@@ -236,6 +236,12 @@ class Fetcher:
                     digest.update(block)
                     sink.write(block)
                     received += len(block)
+                    if received > self.http.max_bytes:
+                        raise PermanentFetchError(
+                            f"the document is larger than http.max_bytes "
+                            f"({self.http.max_bytes} bytes); refusing it",
+                            source=name,
+                        )
                     if self.progress is not None:
                         self.progress(name, response.raw.tell(), total)
                     if time.monotonic() > deadline:

@@ -59,13 +59,15 @@ def test_user_agent_names_dmr_edge_and_gzip_is_asked_for(cli, tmp_path, upstream
     assert table_rows(tmp_path / "db.sqlite", "SELECT id FROM users") == [(1000001,)]
 
 
-def fault_keeps_old_cache_and_rows(cli, tmp_path, upstream, fault, expected_code=75):
+def fault_keeps_old_cache_and_rows(cli, tmp_path, upstream, fault, expected_code=75, extra=""):
     upstream.set(USERS, users_doc(1000001, 1000002), etag='"v1"')
     config = users_config(tmp_path, upstream)
     assert cli("sync", "--config", config).code == 0
+    if extra:
+        config.write_text(config.read_text().replace("[http]\n", extra, 1))
     cache = tmp_path / "cache" / "radioid_users.json"
     before_cache, before_rows = cache.read_bytes(), dump(tmp_path / "db.sqlite")
-    upstream.set(USERS, users_doc(1000003), etag='"v2"', fault=fault)
+    upstream.set(USERS, users_doc(1000003, 1000004, 1000005), etag='"v2"', fault=fault)
     result = cli("sync", "--config", config, "--max-age", "0")
     assert result.code == expected_code, result
     assert "radioid_users" in result.err
@@ -174,3 +176,10 @@ def test_api_key_is_sent_as_bearer_and_never_printed(cli, tmp_path, served):
     assert served.requests[-1].headers["authorization"] == f"Bearer {secret}"
     for result in outputs:
         assert secret not in result.out + result.err
+
+
+def test_a_document_larger_than_max_bytes_is_refused_keeping_the_old_cache(cli, tmp_path, upstream):
+    result = fault_keeps_old_cache_and_rows(
+        cli, tmp_path, upstream, None, 1, extra="[http]\nmax_bytes = 40\n"
+    )
+    assert "larger than http.max_bytes" in result.err
