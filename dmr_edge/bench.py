@@ -475,18 +475,17 @@ def run_child(
     out = outputs.get("out", b"").decode("utf-8", "replace")
     err = outputs.get("err", b"").decode("utf-8", "replace")
     if timed_out.is_set():
-        raise BenchError(f"{' '.join(argv[:4])}… took longer than {timeout:.0f}s")
+        raise BenchError(f"{_describe(argv)} took longer than {timeout:.0f}s")
     if child.returncode != 0:
-        tail = err.strip().splitlines()[-3:] or out.strip().splitlines()[-3:]
-        raise BenchError(
-            f"{' '.join(argv[:5])}… exited with {child.returncode}: {' | '.join(tail)}"
-        )
+        lines = [line for line in err.splitlines() if line.strip() and MARKER not in line]
+        tail = lines[-3:] or out.strip().splitlines()[-3:]
+        raise BenchError(f"{_describe(argv)} exited with {child.returncode}: {' | '.join(tail)}")
     report = None
     if json_report:
         try:
             report = json.loads(out)
         except ValueError:
-            raise BenchError(f"{' '.join(argv[:5])}… printed no JSON report") from None
+            raise BenchError(f"{_describe(argv)} printed no JSON report") from None
     reported = _child_report(err)
     vmhwm = reported.get("vmhwm_kib") or _vmhwm_in(out)
     return Run(
@@ -504,6 +503,21 @@ def run_child(
         measured_db=reported.get("db_written"),
         modules=tuple(reported.get("modules") or ()),
     )
+
+
+def _describe(argv: Sequence[str]) -> str:
+    """A command line for a message: the code of ``python -c`` elided."""
+    shown = [os.path.basename(argv[0])]
+    skip = False
+    for arg in argv[1:]:
+        if skip:
+            shown.append("CODE")
+            skip = False
+            continue
+        skip = arg == "-c"
+        shown.append(arg)
+    text = " ".join(shown)
+    return text if len(text) <= 160 else text[:157] + "..."
 
 
 def _child_report(stderr: str) -> dict[str, Any]:
@@ -1058,6 +1072,8 @@ class Bench:
             "[http]",
             "retries = 0",
             'read_timeout = "120s"',
+            # The ×10 users file is larger than the default cap on a download (512 MiB).
+            f"max_bytes = {16 << 30}",
         ]
         for name in SOURCE_NAMES:
             lines.append(f"[sources.{name}]")

@@ -262,3 +262,32 @@ def test_bench_runs_tables_on_real_users_files_and_measures_the_change_between_t
     assert result.tables[5].measured[0].records == users
     assert any("decompressing" in line for line in lines)
     assert json.loads(json.dumps(result.as_dict()))["machine"]["users"] == [str(week1), str(week2)]
+
+
+def test_a_failing_child_is_reported_by_its_error_line_not_its_code() -> None:
+    from dmr_edge.bench import BenchError
+
+    code = REPORT_CODE + "\nimport sys\nprint('error: it broke', file=sys.stderr)\n"
+    code += "_bench_report()\nsys.exit(3)\n"
+    with pytest.raises(BenchError) as caught:
+        run_child([sys.executable, "-c", code, "--flag"])
+    message = str(caught.value)
+    assert "exited with 3: error: it broke" in message
+    assert "-c CODE --flag" in message and "_bench_report" not in message
+
+
+def test_the_bench_config_is_valid_and_admits_the_ten_times_larger_users_file(
+    tmp_path: Path,
+) -> None:
+    from dmr_edge.bench import SCALE_FACTOR, Bench
+    from dmr_edge.config import load_settings
+
+    bench = Bench(tmp_path, scale=1.0, repeat=1)
+    with bench.server:
+        bench.server.set("radioid_users", tmp_path)
+        config = bench.write_config(tmp_path, {"radioid_users": "radioid_users"})
+        settings = load_settings(str(config))
+    assert [s.name for s in settings.enabled_sources()] == ["radioid_users"]
+    assert settings.sources["radioid_users"].url.startswith("http://127.0.0.1:")
+    users_x10 = 81_400_000 * SCALE_FACTOR  # the generated users file is ~81 MB at scale 1
+    assert settings.http.max_bytes > users_x10
