@@ -1341,7 +1341,8 @@ class Bench:
             "database (open, transactions with their commit and checkpoint, close), less "
             "what the download cache wrote meanwhile: the database file and its WAL. Each "
             "changed 4 KiB page is written twice, to the WAL at commit and to the database "
-            "at checkpoint.",
+            "at checkpoint. The -shm index SQLite maps and deletes at close can add a few "
+            "kB when another process's sync() writes it back meanwhile.",
             f"Of a cold load: against the cold load of all sources above, and against a "
             f"cold load of the users alone ({_fmt_written(users_written)}, table 6).",
         ]
