@@ -1,6 +1,6 @@
 """A document brought by hand (a USB stick in the field) applied as if it were a download.
 
-The file goes through exactly the code a download goes through: ``Syncer._apply_source``
+The file goes through exactly the code a download goes through: ``Syncer.apply_source``
 with a fetch result whose temporary file is a copy of the import. So the same streaming
 parser, the same validation and plausibility checks, the same incremental apply in one
 transaction (all or nothing), and — just before that transaction commits — the copy is
@@ -97,7 +97,7 @@ def import_file(
         if store is None:
             store = Store(settings.db)
         report.init_seconds = time.monotonic() - started
-        syncer._apply_source(store, settings.sources[source], result, source_report)
+        syncer.apply_source(store, settings.sources[source], result, source_report)
         report.apply_seconds = source_report.apply_seconds
     finally:
         cache.discard(temp)  # a no-op once installed as the cache file

@@ -376,7 +376,7 @@ class Syncer:
             results = self.fetch_all(reports)
             for source in self.sources:
                 source_report = reports[source.name]
-                self._apply_source(store, source, results.get(source.name), source_report)
+                self.apply_source(store, source, results.get(source.name), source_report)
                 if source_report.error:
                     self._remember_error(store, source.name, source_report.error)
         finally:
@@ -390,7 +390,7 @@ class Syncer:
         report.total_seconds = time.monotonic() - started
         return report
 
-    def _apply_source(
+    def apply_source(
         self,
         store: Store,
         source: SourceSettings,

@@ -5,17 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from dmr_edge.cli.sync import positive_int_arg
 from dmr_edge.errors import EXIT_FAILURE, EXIT_OK
-
-
-def _limit(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return value
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
@@ -26,7 +17,11 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
         "talkgroup name",
     )
     parser.add_argument(
-        "--limit", type=_limit, default=50, metavar="N", help="at most N matches of each kind"
+        "--limit",
+        type=positive_int_arg,
+        default=50,
+        metavar="N",
+        help="at most N matches of each kind",
     )
     parser.add_argument("--json", action="store_true", help="print the matches as JSON")
 
