@@ -218,11 +218,15 @@ def test_bench_prints_six_tables_whose_figures_are_positive_and_consistent(
     limits = {m["label"]: m for m in _table(result, 6)["measurements"]}
     assert {m["records"] for m in limits.values()} == {small["records"]}
     naive = limits["table 6, naive loader"]
-    assert _median(naive, "db_written_bytes") > 0
+    # The bench reads these two children's /proc/<pid>/io from outside once they exit; a
+    # user who is not root may not read an exited child's io, and the row says "n/a".
+    outside_io = os.geteuid() == 0
+    assert not outside_io or _median(naive, "db_written_bytes") > 0
     assert naive["each_run"][0]["baseline_rss_bytes"] > 0
     if "table 6, sqlite3 .import" in limits:
         shell = limits["table 6, sqlite3 .import"]
-        assert _median(shell, "peak_rss_bytes") > 0 and _median(shell, "db_written_bytes") > 0
+        assert _median(shell, "peak_rss_bytes") > 0
+        assert not outside_io or _median(shell, "db_written_bytes") > 0
 
     names = [t["name"] for t in result["targets"]]
     assert "no change (304): the whole process" in names and len(names) >= 8
