@@ -113,7 +113,9 @@ def print_report(ctx: Any, args: argparse.Namespace, report: Any) -> None:
             ctx.out(line)
     elif not ctx.quiet:
         for source in report.sources:
-            ctx.out(f"{source.source}: {source.summary()}")
+            # A failed source is said once, on stderr below, not twice on a terminal.
+            if not source.error:
+                ctx.out(f"{source.source}: {source.summary()}")
     for source in report.sources:
         if source.error:
             ctx.err(f"error: {source.source}: {source.error}")
