@@ -88,16 +88,29 @@ class Fetcher:
         session.headers["User-Agent"] = USER_AGENT
         return session
 
-    def fetch(self, source: SourceSettings, cache: Cache, entry: CacheEntry) -> FetchResult:
+    def fetch(
+        self,
+        source: SourceSettings,
+        cache: Cache,
+        entry: CacheEntry,
+        *,
+        first_try_only: bool = False,
+        tried: int = 0,
+    ) -> FetchResult:
         """Download ``source`` unless the cached copy is still current.
 
         Retry temporary failures with capped exponential backoff, honouring Retry-After.
-        Raise ``FetchError`` (temporary) or ``PermanentFetchError`` when it cannot.
+        Raise ``FetchError`` (temporary) or ``PermanentFetchError`` when it cannot. With
+        ``first_try_only``, a first attempt that could not connect at all (``unreachable``)
+        is not retried: the caller decides, knowing whether any other upstream answered,
+        and gives the attempts it already made as ``tried`` when it retries.
         """
         if source.api_key_error:
             raise PermanentFetchError(source.api_key_error, source=source.name)
-        attempts = 0
+        attempts = tried
         started = time.monotonic()
+        if tried:
+            self.sleep(self._backoff(tried))
         while True:
             attempts += 1
             try:
@@ -108,12 +121,11 @@ class Fetcher:
                 exc.message = source.redact(exc.message)
                 if isinstance(exc, PermanentFetchError):
                     raise
-                if attempts > self.http.retries:
+                if attempts > self.http.retries or (first_try_only and exc.unreachable):
                     raise
                 wait = exc.retry_after
                 if wait is None:
-                    wait = min(self.http.backoff_max, self.http.backoff * 2 ** (attempts - 1))
-                    wait *= random.uniform(0.5, 1.0)
+                    wait = self._backoff(attempts)
                 elif wait > self.http.max_retry_after:
                     raise  # the daemon will come back when the upstream asked
                 self.sleep(wait)
@@ -121,6 +133,11 @@ class Fetcher:
             result.attempts = attempts
             result.seconds = time.monotonic() - started
             return result
+
+    def _backoff(self, attempts: int) -> float:
+        """The wait before retry number ``attempts``: capped, exponential, jittered."""
+        wait = min(self.http.backoff_max, self.http.backoff * 2 ** (attempts - 1))
+        return wait * random.uniform(0.5, 1.0)
 
     def _headers(self, source: SourceSettings, entry: CacheEntry) -> dict[str, str]:
         headers = {"Accept": "application/json", "Accept-Encoding": "gzip"}
@@ -173,9 +190,13 @@ class Fetcher:
             ) from None
         except requests.exceptions.RequestException as exc:
             session.close()
-            raise FetchError(
+            error = FetchError(
                 f"cannot reach upstream: {_describe(exc, http, source)}", source=name
-            ) from None
+            )
+            error.unreachable = isinstance(exc, requests.exceptions.ConnectionError) and bool(
+                _UNREACHABLE.search(str(exc))
+            )
+            raise error from None
         try:
             return self._receive(source, cache, entry, response)
         finally:
@@ -310,6 +331,15 @@ class Fetcher:
         return FetchResult(name, "new", status, meta, temp, meta.downloaded_bytes)
 
 
+# What urllib3 and the resolver say when no connection can be made at all.
+_UNREACHABLE = re.compile(
+    r"Connection refused|Name or service not known|Temporary failure in name resolution|"
+    r"No address associated with hostname|nodename nor servname|NameResolutionError|"
+    r"Failed to resolve|Network is unreachable|No route to host|getaddrinfo failed",
+    re.IGNORECASE,
+)
+
+
 def _expire(response: Any, expired: threading.Event) -> None:
     """Shut the socket of a download that outlived its deadline, waking a blocked read."""
     expired.set()
@@ -345,7 +375,9 @@ def _describe(exc: BaseException, http: HttpSettings, source: SourceSettings) ->
         return "connection refused"
     if "RemoteDisconnected" in text:
         return "the upstream closed the connection without an answer"
-    if "Name or service not known" in text or "NameResolutionError" in text:
+    if "Network is unreachable" in text or "No route to host" in text:
+        return "no route to the upstream (network unreachable)"
+    if re.search(r"Name or service not known|NameResolutionError|name resolution", text):
         return "cannot resolve the upstream's host name"
     return _short(exc, source)
 
