@@ -299,6 +299,7 @@ def test_bm_groups_is_the_talkgroup_object_one_pair_a_line_read_back_by_json_and
     assert dict(groups)[91] == "World-wide" and dict(groups)[2604] == "Regional SP4"
 
 
+@pytest.mark.shared_data
 def test_bm_groups_of_the_real_2022_map_round_trips_to_the_cleaned_map(cli, cfg, tmp_path):
     snapshot = shared_file("bm-talkgroups-2022-10-24.json.xz")
     assert cli("import", "--source", "brandmeister_talkgroups", snapshot, "--config", cfg).code == 0
