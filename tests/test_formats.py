@@ -103,7 +103,8 @@ def test_tgif_string_ids_base64_descriptions_and_trailing_spaces(wrapped):
     ]
     doc = {"talkgroups": records} if wrapped else records
     rows, _ = rows_of("tgif_talkgroups", json.dumps(doc).encode())
-    assert rows == [("TGIF", 101, "Tac-101", "For everyone")]
+    # The padding stays as one space: Pi-Star's TGList spells it as a dash.
+    assert rows == [("TGIF", 101, "Tac-101 ", "For everyone")]
 
 
 def test_hearham_frequencies_stay_hz_and_shared_callsigns_keep_distinct_ids():

@@ -49,6 +49,19 @@ def text(value: Any, field: str, limit: int = MAX_TEXT) -> str:
     return result
 
 
+def padded_text(value: Any, field: str, limit: int = MAX_TEXT) -> str:
+    """Like ``text``, but whitespace around the text becomes one space instead of nothing.
+
+    For talkgroup names: Pi-Star's talkgroup lists spell a padded name with a dash
+    (`` Regional SP4`` → ``-REGIONAL-SP4``, ``CRIRCV\\r\\n`` → ``CRIRCV-``), so the padding
+    is kept, as one plain space whatever it was.
+    """
+    result = text(value, field, limit)
+    if not result or not isinstance(value, str):
+        return result
+    return (" " if value[:1].isspace() else "") + result + (" " if value[-1:].isspace() else "")
+
+
 def optional_text(value: Any, field: str, limit: int = MAX_TEXT) -> str | None:
     """Like ``text`` but returns None for null, "" and the string "None"."""
     result = text(value, field, limit)

@@ -28,6 +28,6 @@ def talkgroup_row(record: Any) -> tuple[Any, ...]:
     return (
         NETWORK,
         fields.ident(record.get("id"), "id"),
-        fields.text(record.get("name"), "name"),
+        fields.padded_text(record.get("name"), "name"),
         decode_description(record.get("description")),
     )
