@@ -8,7 +8,8 @@ window, and the per-record cost is C speed whichever ijson backend is installed.
 
 It refuses what is not exactly one well-formed document: trailing data, a cut-off stream
 (after yielding the records it could read — callers must not commit those), NaN and
-Infinity, invalid UTF-8, and any single record larger than ``max_record`` characters.
+Infinity, invalid UTF-8, invalid JSON inside a record (said as what and where), and any
+single record larger than ``max_record`` characters.
 """
 
 from __future__ import annotations
@@ -30,6 +31,25 @@ _READ_SIZE = 1 << 11
 _WS = re.compile(r"[ \t\n\r]*")
 _MARGIN = 2048  # characters of look-ahead wanted before scanning a record
 _COMMA = re.compile(r"[ \t\n\r]*,[ \t\n\r]*")
+# What the C scanner leaves after a number cut by the window's end ("1." or "1e+" there): the
+# number may be longer than it saw.
+_NUMBER_TAIL = re.compile(r"\.|[eE][+-]?")
+# An error this far or farther from the window's end cannot be caused by the window's end
+# (the C scanner looks at most 9 characters ahead, for "-Infinity"), so more text would not
+# change it.
+_LOOKAHEAD = 32
+_MESSAGES = (  # the json module's messages (the start of them), said plainly
+    ("Invalid control character", "a control character inside a string"),
+    ("Invalid \\escape", "an invalid escape in a string"),
+    ("Invalid \\uXXXX escape", "an invalid \\uXXXX escape"),
+    ("Expecting value", "expected a value"),
+    ("Expecting ',' delimiter", "expected ','"),
+    ("Expecting ':' delimiter", "expected ':'"),
+    ("Expecting property name enclosed in double quotes", "expected a quoted key"),
+)
+# Errors about a character present in the text: never caused by the window's end.
+_IN_PLACE = ("Invalid control character", "Invalid \\escape")
+_CUT = "Unterminated string"  # a string running to the window's end
 
 
 def _refuse_constant(name: str) -> Any:
@@ -95,30 +115,48 @@ class _Window:
     def value(self, scan: Any) -> Any:
         """Decode the JSON value at the cursor, reading more text until it is whole."""
         while True:
+            text = self.text
+            failure: tuple[int, str] | None = None
             try:
-                obj, end = scan(self.text, self.pos)
-            except StopIteration:
+                obj, end = scan(text, self.pos)
+            except StopIteration as exc:  # no value starts at exc.value
                 obj, end = None, -1
-            except ValueError as exc:  # JSONDecodeError and refused NaN/Infinity
+                failure = (exc.value if isinstance(exc.value, int) else self.pos, "Expecting value")
+            except json.JSONDecodeError as exc:
+                obj, end = None, -1
+                failure = (exc.pos, exc.msg)
+            except ValueError as exc:  # refused NaN/Infinity, a number too long for int()
                 if "not valid JSON" in str(exc):
                     raise ParseError(str(exc)) from None
-                obj, end = None, -1
+                raise ParseError(
+                    f"a value at character {self.offset()} cannot be read: {exc}"
+                ) from None
             except RecursionError:
                 raise ParseError(f"nesting too deep at character {self.offset()}") from None
-            # A value that touches the end of the window may continue beyond it.
-            if end != -1 and (end < len(self.text) or self.eof):
-                self.pos = end
-                return obj
-            if len(self.text) - self.pos > self.max_record:
+            if end != -1:
+                # A value that touches the end of the window may continue beyond it, and so
+                # may a number followed there by what could still be part of it ("1.", "1e").
+                if self.eof or (
+                    end < len(text)
+                    and not (type(obj) in (int, float) and _NUMBER_TAIL.fullmatch(text, end))
+                ):
+                    self.pos = end
+                    return obj
+            elif failure is not None and (
+                failure[1].startswith(_IN_PLACE)
+                or (not failure[1].startswith(_CUT) and failure[0] + _LOOKAHEAD < len(text))
+            ):
+                at, msg = failure
+                said = next((plain for start, plain in _MESSAGES if msg.startswith(start)), msg)
+                raise ParseError(f"invalid JSON at character {self.dropped + at}: {said}")
+            elif self.eof:
+                raise ParseError(f"document is cut short or malformed at character {self.offset()}")
+            if len(text) - self.pos > self.max_record:
                 raise ParseError(
                     f"a record at character {self.offset()} is larger than "
                     f"{self.max_record} characters"
                 )
-            if not self.fill():
-                if end != -1:
-                    self.pos = end
-                    return obj
-                raise ParseError(f"document is cut short or malformed at character {self.offset()}")
+            self.fill()
 
 
 def _scanner() -> Any:

@@ -149,6 +149,11 @@ CORPUS: Dict[str, Hostile] = {
         ),
         "applied",
     ),
+    "tab_inside_a_string": Hostile(
+        lambda: with_bad_record('{"id": 3200000, "callsign": "X1", "city": "City\t2"}'),
+        "error",
+        r"invalid JSON at character \d+: a control character inside a string",
+    ),
 }
 
 

@@ -132,3 +132,20 @@ def test_the_pure_python_ijson_backend_gives_the_same_rows(tmp_path):
     ).stdout.split(" ", 2)
     assert out[0] == "python" and out[1] == "20"
     assert json.loads(out[2]) == json.loads(document.read_bytes())["users"][3]
+
+
+def test_a_number_beside_the_record_list_is_read_whole_at_the_window_edge():
+    # "2.0" cut after "2." by the first 2,048-character read: once taken for a whole 2.
+    for length in range(2000, 2060):
+        document = ('{"info":"%s","version":2.0e1,"users":[{"id":1}]}' % ("x" * length)).encode()
+        assert list(scan_records(io.BytesIO(document), "array", ("users",))) == [{"id": 1}]
+
+
+def test_a_tab_inside_a_string_is_invalid_json_at_its_character_not_a_large_record():
+    document = b'{"users":[{"id":1,"a":"x\ty"}' + b',{"id":2}' * 200_000 + b"]}"
+    with pytest.raises(ParseError) as caught:
+        list(scan_records(io.BytesIO(document), "array", ("users",)))
+    at = document.index(b"\t")
+    assert str(caught.value) == (
+        f"invalid JSON at character {at}: a control character inside a string"
+    )
