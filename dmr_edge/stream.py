@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import IO, Any, TypeVar
 
 from dmr_edge.errors import ParseError, RecordError
-from dmr_edge.jsonscan import DEFAULT_MAX_RECORD, scan_records
-from dmr_edge.sources import Row, SourceSpec
+from dmr_edge.jsonscan import DEFAULT_MAX_RECORD, RecordHints, scan_records
+from dmr_edge.sources import Row, SourceSpec, fields
 
 T = TypeVar("T")
 
@@ -60,16 +60,30 @@ def ijson_backend() -> str:
     return str(getattr(ijson, "backend", "unknown"))
 
 
-def iter_records(stream: IO[bytes], spec: SourceSpec, parser: str = "auto") -> Iterator[Any]:
-    """Yield the records of one source document from a binary stream.
+class Records:
+    """The records of one source document, read from a binary stream as they are iterated.
 
-    Raise ``ParseError`` when the document is malformed, cut short or of the wrong shape —
-    possibly after some records were yielded, so nothing may be committed before the end.
+    Iterating raises ``ParseError`` when the document is malformed, cut short or of the wrong
+    shape — possibly after some records were yielded, so nothing may be committed before the
+    end. ``hints`` says what the parser knows about the record it has just yielded.
     """
-    if parser == "ijson":
-        yield from _ijson_records(stream, spec)
-    else:
-        yield from scan_records(stream, spec.kind, spec.containers)
+
+    def __init__(self, stream: IO[bytes], spec: SourceSpec, parser: str = "auto") -> None:
+        self.hints = RecordHints()
+        self._records: Iterator[Any]
+        if parser == "ijson":
+            self.hints.surrogates = True  # ijson cannot say: every row is checked
+            self._records = _ijson_records(stream, spec)
+        else:
+            self._records = scan_records(stream, spec.kind, spec.containers, hints=self.hints)
+
+    def __iter__(self) -> Iterator[Any]:
+        return self._records
+
+
+def iter_records(stream: IO[bytes], spec: SourceSpec, parser: str = "auto") -> Records:
+    """Return the records of one source document (see ``Records``)."""
+    return Records(stream, spec, parser)
 
 
 class _RecordBound:
@@ -147,18 +161,30 @@ class RowStream:
         self.records = records
         self.spec = spec
         self.stats = ParseStats()
+        # Records from anything but the scanner may hold lone surrogates anywhere.
+        self.hints = records.hints if isinstance(records, Records) else _EVERY_ROW
 
     def __iter__(self) -> Iterator[Row]:
         to_row = self.spec.to_row
+        columns = self.spec.columns
         stats = self.stats
+        hints = self.hints
         for record in self.records:
             stats.records += 1
             try:
-                yield to_row(record)
+                row = to_row(record)
+                if hints.surrogates:
+                    fields.refuse_lone_surrogates(row, columns)
             except RecordError as exc:
                 stats.rejected += 1
                 if len(stats.reasons) < MAX_REASONS:
                     stats.reasons.append(f"record {stats.records}: {exc}")
+                continue
+            yield row
+
+
+_EVERY_ROW = RecordHints()
+_EVERY_ROW.surrogates = True
 
 
 def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:

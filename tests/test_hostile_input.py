@@ -23,7 +23,8 @@ from typing import Callable, Dict, Iterator, List, Tuple
 import pytest
 
 from dmr_edge.cli import COMMANDS
-from tests.conftest import PATHS, ROOT, write_config
+from dmr_edge.sources import SOURCES
+from tests.conftest import PATHS, ROOT, tiny_documents, write_config
 from tests.upstream import Upstream
 
 USERS = PATHS["radioid_users"]
@@ -149,6 +150,20 @@ CORPUS: Dict[str, Hostile] = {
         ),
         "applied",
     ),
+    "lone_high_surrogate_in_a_name": Hostile(
+        lambda: with_bad_record('{"id": 3200000, "callsign": "X1", "fname": "An\\ud800n"}'),
+        "rejected",
+    ),
+    "lone_low_surrogate_in_a_city": Hostile(
+        lambda: with_bad_record('{"id": 3200000, "callsign": "X1", "city": "City 2\\udfff"}'),
+        "rejected",
+    ),
+    "id_of_5000_digits_as_text": Hostile(
+        lambda: with_bad_record('{"id": "' + "1" * 5000 + '", "callsign": "X1"}'), "rejected"
+    ),
+    "id_of_a_unicode_digit": Hostile(
+        lambda: with_bad_record('{"id": "\u00b2", "callsign": "X1"}'), "rejected"
+    ),
     "tab_inside_a_string": Hostile(
         lambda: with_bad_record('{"id": 3200000, "callsign": "X1", "city": "City\t2"}'),
         "error",
@@ -246,6 +261,137 @@ def test_a_hostile_file_brought_by_hand_is_refused_or_its_bad_record_counted(
         assert result.code == 0, result
         rows = users_rows(tmp_path / "db.sqlite")
         assert {row[4] for row in rows} == {"City 2"}
+
+
+# --- bad values in any source, beside a healthy one --------------------------------------
+
+DIGITS_400 = "1" * 400
+
+
+def source_document(name: str, extra: List[str]) -> bytes:
+    """The tiny valid document of a source in its real shape, with raw JSON records added."""
+    doc = json.loads(tiny_documents()[name])
+    if SOURCES[name].kind == "map":
+        members = [f"{json.dumps(k)}: {json.dumps(v)}" for k, v in doc.items()]
+        return ("{" + ", ".join(members + extra) + "}").encode()
+    key = None
+    if isinstance(doc, dict):
+        key = next(k for k, v in doc.items() if isinstance(v, list))
+    records = doc[key] if key else doc
+    text = "[" + ", ".join([json.dumps(r) for r in records] + extra) + "]"
+    return (f'{{"{key}": {text}}}' if key else text).encode()
+
+
+def good_count(name: str) -> int:
+    doc = json.loads(tiny_documents()[name])
+    if isinstance(doc, dict) and SOURCES[name].kind == "array":
+        doc = next(v for v in doc.values() if isinstance(v, list))
+    return len(doc)
+
+
+def source_rows(db: Path, name: str) -> List[tuple]:
+    spec = SOURCES[name]
+    where = f" WHERE {spec.scope_column} = ?" if spec.scope_column else ""
+    args = (spec.scope,) if spec.scope_column else ()
+    conn = sqlite3.connect(str(db))
+    try:
+        return conn.execute(f"SELECT * FROM {spec.table}{where}", args).fetchall()
+    finally:
+        conn.close()
+
+
+def sync_config(tmp: Path, up: Upstream, enabled: List[str], sync: str = "") -> Path:
+    config = write_config(tmp / "config.toml", tmp, up, enabled=enabled)
+    # A tiny document with one bad record: let the rest through the reject threshold.
+    settings = "reject_threshold = 0.5\n" + sync
+    config.write_text(config.read_text().replace("[http]", f"[sync]\n{settings}[http]", 1))
+    return config
+
+
+# name: (source, the bad record as raw JSON, "rejected" or the column stored as unknown)
+BAD_VALUES: Dict[str, Tuple[str, str, str]] = {
+    "lone_surrogate_in_a_user_city": (
+        "radioid_users", '{"id": 3199999, "callsign": "X1", "city": "Spring\\ud800field"}',
+        "rejected",
+    ),
+    "lone_surrogate_in_radioid_map_info": (
+        "radioid_repeaters", '{"id": 999001, "callsign": "X1", "map_info": "<b>\\udc00</b>"}',
+        "rejected",
+    ),
+    "lone_surrogate_in_a_radioid_talkgroup_description": (
+        "radioid_repeaters",
+        '{"id": 999001, "callsign": "X1", "talkgroups": [{"talkgroup": 9, "description":'
+        ' "\\ud83d"}]}',
+        "rejected",
+    ),
+    "latitude_of_400_digits": (
+        "radioid_repeaters", '{"id": 999001, "callsign": "X1", "lat": ' + DIGITS_400 + "}", "lat"
+    ),
+    "unicode_digit_color_code": (
+        "radioid_repeaters", '{"id": 999001, "callsign": "X1", "color_code": "\\u00b2"}',
+        "rejected",
+    ),
+    "color_code_beyond_any_sqlite_integer": (
+        "radioid_repeaters",
+        '{"id": 999001, "callsign": "X1", "color_code": "99999999999999999999"}',
+        "rejected",
+    ),
+    "lone_surrogate_in_brandmeister_hardware": (
+        "brandmeister_devices", '{"id": 999001, "callsign": "X1", "hardware": "R\\udbff"}',
+        "rejected",
+    ),
+    "longitude_of_400_digits": (
+        "brandmeister_devices", '{"id": 999001, "callsign": "X1", "lng": -' + DIGITS_400 + "}",
+        "lng",
+    ),
+    "brandmeister_master_of_5000_digits_as_text": (
+        "brandmeister_devices",
+        '{"id": 999001, "callsign": "X1", "lastKnownMaster": "' + "3" * 5000 + '"}',
+        "rejected",
+    ),
+    "lone_surrogate_in_a_brandmeister_talkgroup_name": (
+        "brandmeister_talkgroups", '"999001": "World\\ud800"', "rejected"
+    ),
+    "lone_surrogate_in_a_tgif_name": (
+        "tgif_talkgroups", '{"id": "999001", "name": "\\udfff"}', "rejected"
+    ),
+    "lone_surrogate_in_a_hearham_description": (
+        "hearham_repeaters", '{"id": 999001, "callsign": "X1", "description": "\\ud800"}',
+        "rejected",
+    ),
+    "hearham_latitude_of_400_digits": (
+        "hearham_repeaters", '{"id": 999001, "callsign": "X1", "latitude": ' + DIGITS_400 + "}",
+        "lat",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_VALUES))
+def test_a_bad_value_in_any_source_is_a_rejected_record_and_the_next_source_is_still_applied(
+    cli, upstream, tmp_path, name
+):
+    source, raw, outcome = BAD_VALUES[name]
+    names = list(SOURCES)
+    healthy = names[(names.index(source) + 1) % len(names)]
+    upstream.set(PATHS[source], source_document(source, [raw]))
+    upstream.set(PATHS[healthy], tiny_documents()[healthy])
+    config = sync_config(tmp_path, upstream, [source, healthy])
+    result = cli("sync", "--config", config, "--json")
+    assert result.code == 0, result
+    assert "Traceback" not in result.err and "internal error" not in result.err, result.err
+    report = {s["source"]: s for s in json.loads(result.out)["sources"]}
+    db = tmp_path / "db.sqlite"
+    assert len(source_rows(db, healthy)) == good_count(healthy)
+    rows = source_rows(db, source)
+    if outcome == "rejected":
+        assert report[source]["rejected"] == 1, report[source]
+        assert re.search(r"record \d+: .+", report[source]["reasons"][0])
+        assert len(rows) == good_count(source)
+    else:  # kept, with the unreadable value stored as unknown
+        assert report[source]["rejected"] == 0, report[source]
+        assert len(rows) == good_count(source) + 1
+        column = SOURCES[source].columns.index(outcome)
+        assert [row[column] for row in rows if row[1] == 999001] == [None]
 
 
 # --- bounded memory ----------------------------------------------------------------------

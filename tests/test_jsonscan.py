@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import random
+import re
 import subprocess
 import sys
 
@@ -132,6 +133,131 @@ def test_the_pure_python_ijson_backend_gives_the_same_rows(tmp_path):
     ).stdout.split(" ", 2)
     assert out[0] == "python" and out[1] == "20"
     assert json.loads(out[2]) == json.loads(document.read_bytes())["users"][3]
+
+
+# --- every read boundary, against json.loads ---------------------------------------------
+
+
+class Pieces(io.RawIOBase):
+    """Hands out a document in pieces: ``first`` bytes, then ``size`` bytes at a time."""
+
+    def __init__(self, data: bytes, first: int, size: int) -> None:
+        self.data = data
+        self.at = 0
+        self.first = first or size
+        self.size = size
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        take = self.first if self.at == 0 else self.size
+        piece = self.data[self.at : self.at + min(take, size if size >= 0 else take)]
+        self.at += len(piece)
+        return piece
+
+
+def _refuse(name: str) -> object:
+    raise ValueError(name)
+
+
+def loads(document: bytes) -> object:
+    """json.loads as the scanner reads JSON: NaN and Infinity are not JSON; a BOM is."""
+    return json.loads(document.decode("utf-8-sig"), parse_constant=_refuse)
+
+
+LONG = "x" * 2040
+# A \uD800-\uDFFF escape in JSON text: after an even number of backslashes (two
+# backslashes then "ud800" are an escaped backslash, then plain text).
+SURROGATE_ESCAPE = re.compile(r"(?:^|[^\\])(?:\\\\)*\\u[dD][89a-fA-F]")
+# Documents of the shapes the scanner reads, with numbers and literals inside and outside
+# the records; non-BMP characters only as escapes (so the text holds what json.dumps shows).
+VALID = [
+    ("array", b'[1.5e3, -2, 0.25, true, null, false, "x", {"a": -1.0E-2, "b": [true, false,'
+     b' null]}, [], {}, 0, -0.0, 12345678901234567890, 1E+2, 1e400, -7.25e-3]'),
+    ("array", b'{"count": 12.5e-1, "ok": true, "none": null, "results": null, "users": [{"id": 1,'
+     b' "lat": 51.5, "f": false}, 2.0, {"id": 3, "t": true}, -3e2], "version": 2.0, "tail":'
+     b' -0.5e-3, "z": false, "n": null, "list": [1.5, true]}'),
+    ("array", b'{"info": "' + LONG[:200].encode() + b'", "version": 2.0, "users": [1e1, 2E-1,'
+     b' {"v": 3.25}], "v": 1.0}'),
+    ("array", b' \n {\n "results" : {"users": [9]} ,\n "users" :\n [ 10 , 2.5 , true ,'
+     b' null ] \n , "x" : 1.0e+2 } \n '),
+    ("array", b'{"users": []}'),
+    ("array", b"[]"),
+    ("array", b'\xef\xbb\xbf[{"id": 1.25}]'),
+    ("array", b'[{"s": "\\u00e9\\ud83d\\ude00"}, {"k\\ud800": "\\udfff"}, "\\\\ud800", "plain",'
+     b' {"n": "\\ud800\\ud800"}, "Zo\xc3\xab \xe5\xbc\xb5 \\"q\\" \\\\", "\\/"]'),
+    ("map", b'{"1": 2.5, "2": "x", "3": null, "4": true, "5": false, "6": -1e-2, "7": [1, 2.0],'
+     b' "8": {"a": 1}, "9": "\\ud800", "10": 7}'),
+    ("map", b"{}"),
+]
+INVALID = [
+    ("array", doc)
+    for doc in (
+        b"[1.]", b"[1e]", b"[1e+]", b"[-]", b"[tru]", b"[nul]", b"[fals]", b"[truex]",
+        b"[1,]", b"[01]", b"[1.5.2]", b"[1 2]", b"[1] x", b"[NaN]", b"[-Infinity]",
+        b'["\\x"]', b'["\\u12"]', b'["\\u12g4"]', b'{"users": [1]', b"[1, 2", b"[",
+        b'[{"a": 1,}]', b'{"users" [1]}', b'{"version": 2., "users": []}',
+        b'{"users": [1], "v": 1.}', b'{"users": [1], "v": 1e}', b'{"v": tru, "users": []}',
+        b'{"users": [1], "v": nul}', b'[{"a": "x\ty"}]', b'[{"a": "x\x01y"}]', b"[1.0e+]",
+        b'[1, {"a": [1, 2}]',
+    )
+] + [("map", doc) for doc in (b'{"1": 2.}', b'{"1": tru}', b'{"1": 1,}', b"{1: 2}", b'{"1": 1e}')]
+
+
+def expected_records(kind: str, document: bytes) -> list:
+    value = loads(document)
+    if kind == "map":
+        return [list(pair) for pair in value.items()]
+    return value if isinstance(value, list) else value["users"]
+
+
+def scanned(kind: str, stream: io.RawIOBase) -> list:
+    """The records, each with whether the scanner said it may hold a lone surrogate."""
+    hints = jsonscan.RecordHints()
+    out = []
+    for record in scan_records(stream, kind, ("users", "results"), hints=hints):
+        out.append((list(record) if kind == "map" else record, hints.surrogates))
+    return out
+
+
+def readers(document: bytes):
+    for split in range(1, len(document)):  # one read boundary at every offset
+        yield f"split at {split}", Pieces(document, split, 1 << 20)
+    for size in range(1, 40):  # pieces of every small size
+        yield f"pieces of {size}", Pieces(document, size, size)
+
+
+@pytest.mark.parametrize("margin", [jsonscan._MARGIN, 0, 7])
+@pytest.mark.parametrize("index", range(len(VALID)))
+def test_the_scanner_reads_what_json_loads_reads_at_every_read_boundary(
+    monkeypatch, margin, index
+):
+    monkeypatch.setattr(jsonscan, "_MARGIN", margin)
+    kind, document = VALID[index]
+    records = expected_records(kind, document)
+    # What the scanner sees: a record whose text holds a \uD800-\uDFFF escape.
+    hints = [bool(SURROGATE_ESCAPE.search(json.dumps(r))) for r in records]
+    expected = list(zip(records, hints))
+    for where, reader in readers(document):
+        assert scanned(kind, reader) == expected, where
+
+
+@pytest.mark.parametrize("margin", [jsonscan._MARGIN, 0])
+@pytest.mark.parametrize("index", range(len(INVALID)))
+def test_the_scanner_refuses_what_json_loads_refuses_at_every_read_boundary(
+    monkeypatch, margin, index
+):
+    monkeypatch.setattr(jsonscan, "_MARGIN", margin)
+    kind, document = INVALID[index]
+    with pytest.raises(ValueError):
+        loads(document)
+    for where, reader in readers(document):
+        try:
+            scanned(kind, reader)
+        except ParseError:
+            continue
+        pytest.fail(f"{document!r} read, {where}")
 
 
 def test_a_number_beside_the_record_list_is_read_whole_at_the_window_edge():

@@ -1,14 +1,17 @@
 """Field coercions shared by the sources: ids, text, frequencies, coordinates.
 
-Each function either returns a clean value or raises ``RecordError`` saying what was wrong.
-Limits keep one hostile record from costing unbounded memory or storage.
+Each function returns a clean value, or None for a value stored as unknown, or raises
+``RecordError`` saying what was wrong; nothing else, whatever the input. Limits keep one
+hostile record from costing unbounded memory or storage.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import reprlib
 from decimal import Decimal, InvalidOperation
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 from dmr_edge.errors import RecordError
 
@@ -18,7 +21,12 @@ MAX_CALLSIGN = 64
 MAX_TEXT = 256
 MAX_LONG_TEXT = 4096
 MAX_ENCODED_TEXT = 256 * 1024  # TGIF's base64 descriptions reach 73 KB; kept text is cut
+_MAX_HZ = 100_000_000_000
 _HZ_PER_MHZ = Decimal(1_000_000)
+_SMALL_INT = re.compile(r"-?[0-9]{1,10}")
+_MAX_DIGITS = 20  # an id string longer than this is out of range, whatever its digits
+_shown = reprlib.Repr()
+_shown.maxstring = _shown.maxother = 40
 
 
 def ident(value: Any, field: str = "id", maximum: int = MAX_ID) -> int:
@@ -26,7 +34,10 @@ def ident(value: Any, field: str = "id", maximum: int = MAX_ID) -> int:
     if type(value) is int:
         number = value
     elif isinstance(value, str) and value.strip().isdigit() and value.strip().isascii():
-        number = int(value.strip())
+        digits = value.strip()
+        if len(digits) > _MAX_DIGITS:
+            raise RecordError(f"{field} {_show(digits)} is outside 1..{maximum}")
+        number = int(digits)
     else:
         raise RecordError(f"{field} is not an integer: {_show(value)}")
     if not 0 < number <= maximum:
@@ -74,6 +85,8 @@ def mhz_to_hz(value: Any, field: str) -> Optional[int]:
         if len(cleaned) > 32:
             return None
     elif isinstance(value, (int, float)):
+        if type(value) is int and not -_MAX_HZ < value < _MAX_HZ:
+            return None
         cleaned = repr(value)
     else:
         return None
@@ -113,7 +126,7 @@ def coordinate(value: Any, limit: float) -> float | None:
         return None
     try:
         degrees = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: a 400-digit integer
         return None
     if degrees != degrees or abs(degrees) > limit:
         return None
@@ -126,8 +139,10 @@ def small_int(value: Any, field: str) -> int | None:
         return None
     if type(value) is int and -(1 << 31) <= value < (1 << 31):
         return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
+    if isinstance(value, str) and _SMALL_INT.fullmatch(value.strip()):  # ASCII digits only
+        number = int(value.strip())
+        if -(1 << 31) <= number < (1 << 31):
+            return number
     raise RecordError(f"{field} is not an integer: {_show(value)}")
 
 
@@ -142,6 +157,19 @@ def details(values: dict[str, Any]) -> str | None:
     return encoded
 
 
+def refuse_lone_surrogates(row: Sequence[Any], columns: Sequence[str]) -> None:
+    """Refuse a row whose text holds a lone UTF-16 surrogate (a "\\ud800" escape without its
+    pair): it is not text, and SQLite cannot store it."""
+    for column, value in zip(columns, row):
+        if type(value) is str and not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise RecordError(
+                    f"{column} holds a lone surrogate (a \\ud800-\\udfff escape), not text"
+                ) from None
+
+
 def record(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise RecordError(f"record is not a JSON object: {_show(value)}")
@@ -149,5 +177,6 @@ def record(value: Any) -> dict[str, Any]:
 
 
 def _show(value: Any) -> str:
-    shown = repr(value)
+    """A short repr, however large or deep the value (reprlib stops at a few levels)."""
+    shown = _shown.repr(value)
     return shown if len(shown) <= 40 else shown[:37] + "..."
