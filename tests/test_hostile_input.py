@@ -8,6 +8,7 @@ normal sync's: no record may make the agent allocate without limit.
 
 from __future__ import annotations
 
+import base64
 import http.server
 import json
 import os
@@ -392,6 +393,99 @@ def test_a_bad_value_in_any_source_is_a_rejected_record_and_the_next_source_is_s
         assert len(rows) == good_count(source) + 1
         column = SOURCES[source].columns.index(outcome)
         assert [row[column] for row in rows if row[1] == 999001] == [None]
+
+
+# --- long text is cut ---------------------------------------------------------------------
+
+
+def radioid_repeater(repeater_id: int, callsign: str, **extra: object) -> Dict[str, object]:
+    record: Dict[str, object] = {
+        "locator": repeater_id, "id": repeater_id, "callsign": callsign, "city": "Town",
+        "state": "", "country": "United States", "frequency": "444.12500", "color_code": 1,
+        "offset": "+5.000", "assigned": "Peer", "ts_linked": "TS1 TS2", "trustee": "W1AW",
+        "map_info": "", "map": 0, "ipsc_network": "BM", "lat": "1.5", "lng": "2.5",
+        "status": "ACTIVE",
+    }  # fmt: skip
+    record.update(extra)
+    return record
+
+
+def notes(length: int) -> str:
+    """HTML notes as radioid's map_info holds them, ``length`` characters long."""
+    return ("<p>Net Tuesday 20:00, \"all welcome\" &amp; links:</p>\n" * 400)[:length]
+
+
+def test_long_notes_and_names_are_cut_and_only_a_too_long_callsign_rejects_a_repeater(
+    cli, upstream, tmp_path
+):
+    talkgroups = [
+        {"talkgroup": 91 + i, "timeslot": 1, "description": "T" * 300, "discovery": 0}
+        for i in range(256)
+    ]
+    records = [
+        radioid_repeater(311001, "N4KYS", map_info=notes(17_185)),
+        radioid_repeater(262001, "DB0NGU", map_info=notes(14_858)),
+        radioid_repeater(234001, "GB3FV", map_info=notes(4_440)),
+        radioid_repeater(311002, "W1LONG", city="C" * 300, state="S" * 300,
+                         trustee=[f"K{i}ABC" for i in range(100)], talkgroups=talkgroups),
+        radioid_repeater(311003, "W" * 65),
+    ] + [radioid_repeater(311100 + i, f"W{i}OK") for i in range(20)]  # fmt: skip
+    upstream.set(PATHS["radioid_repeaters"], json.dumps({"rptrs": records}).encode())
+    config = write_config(tmp_path / "config.toml", tmp_path, upstream,
+                          enabled=["radioid_repeaters"])  # fmt: skip
+    result = cli("sync", "--config", config, "--json")
+    assert result.code == 0, result
+    report = json.loads(result.out)["sources"][0]
+    assert report["rejected"] == 1
+    assert "callsign is longer than 64 characters" in report["reasons"][0]
+    columns = SOURCES["radioid_repeaters"].columns
+    rows = {row[1]: dict(zip(columns, row)) for row in source_rows(tmp_path / "db.sqlite",
+                                                                  "radioid_repeaters")}  # fmt: skip
+    assert len(rows) == 24 and 311003 not in rows
+    for repeater_id, length in ((311001, 17_185), (262001, 14_858), (234001, 4_440)):
+        kept = json.loads(rows[repeater_id]["details"])["map_info"]
+        assert notes(length).startswith(kept) and len(kept) >= 4096 - 1
+    wide = rows[311002]
+    assert wide["city"] == "C" * 256 and wide["state"] == "S" * 256
+    assert len(wide["trustee"]) <= 256 and wide["trustee"].startswith("K0ABC,K1ABC,")
+    extra = json.loads(wide["details"])
+    assert len(wide["details"]) <= 4 * 4096 and extra["talkgroups"][0]["talkgroup"] == 91
+
+
+# source: (the record as raw JSON with text too long for its field, column, kept text)
+LONG_TEXT = {
+    "radioid_users": ('{"id": 3199999, "callsign": "X1", "fname": "' + "N" * 300 + '"}',
+                      "first_name", "N" * 256),
+    "brandmeister_devices": ('{"id": 999001, "callsign": "X1", "city": "' + "C" * 300 + '"}',
+                             "city", "C" * 256),
+    "brandmeister_talkgroups": ('"999001": "' + "N" * 300 + '"', "name", "N" * 256),
+    "tgif_talkgroups": (
+        '{"id": "999001", "name": "' + "N" * 300 + '", "description": "'
+        + base64.b64encode(("D" * 300_000).encode()).decode() + '"}',
+        "description", "D" * 4096,
+    ),
+    "hearham_repeaters": ('{"id": 999001, "callsign": "X1", "description": "' + "D" * 5000
+                          + '", "city": "' + "C" * 300 + '"}', "city", "C" * 256),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("source", list(LONG_TEXT))
+def test_text_longer_than_its_field_is_cut_in_every_source(cli, upstream, tmp_path, source):
+    raw, column, kept = LONG_TEXT[source]
+    upstream.set(PATHS[source], source_document(source, [raw]))
+    config = write_config(tmp_path / "config.toml", tmp_path, upstream, enabled=[source])
+    result = cli("sync", "--config", config, "--json")
+    assert result.code == 0, result
+    assert json.loads(result.out)["sources"][0]["rejected"] == 0
+    columns = SOURCES[source].columns
+    rows = [dict(zip(columns, r)) for r in source_rows(tmp_path / "db.sqlite", source)]
+    assert len(rows) == good_count(source) + 1
+    row = next(r for r in rows if r["id"] in (3199999, 999001))
+    assert row[column] == kept
+    if source == "tgif_talkgroups":
+        assert row["name"] == "N" * 256
+    if source == "hearham_repeaters":
+        assert json.loads(row["details"])["description"] == "D" * 4096
 
 
 # --- bounded memory ----------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """Field coercions shared by the sources: ids, text, frequencies, coordinates.
 
 Each function returns a clean value, or None for a value stored as unknown, or raises
-``RecordError`` saying what was wrong; nothing else, whatever the input. Limits keep one
-hostile record from costing unbounded memory or storage.
+``RecordError`` saying what makes the record unusable; nothing else, whatever the input.
+Limits keep one hostile record from costing unbounded memory or storage: text is cut to
+its limit, except a callsign, which a record is known by.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ MAX_ID = (1 << 32) - 1
 MAX_RADIO_ID = (1 << 24) - 1  # DMR radio ids are 24-bit
 MAX_CALLSIGN = 64
 MAX_TEXT = 256
-MAX_LONG_TEXT = 4096
+MAX_LONG_TEXT = 4096  # notes (radioid's map_info reaches 17 KB) are cut to this
 MAX_ENCODED_TEXT = 256 * 1024  # TGIF's base64 descriptions reach 73 KB; kept text is cut
+MAX_DETAILS = 4 * MAX_LONG_TEXT  # the JSON of a repeater's extra fields
 _MAX_HZ = 100_000_000_000
 _HZ_PER_MHZ = Decimal(1_000_000)
 _SMALL_INT = re.compile(r"-?[0-9]{1,10}")
@@ -46,7 +48,7 @@ def ident(value: Any, field: str = "id", maximum: int = MAX_ID) -> int:
 
 
 def text(value: Any, field: str, limit: int = MAX_TEXT) -> str:
-    """Return a string (nulls become ""), trimmed; refuse values longer than ``limit``."""
+    """Return a string (nulls become ""), trimmed and cut to ``limit`` characters."""
     if value is None:
         return ""
     if isinstance(value, str):
@@ -56,7 +58,7 @@ def text(value: Any, field: str, limit: int = MAX_TEXT) -> str:
     else:
         raise RecordError(f"{field} is not text: {_show(value)}")
     if len(result) > limit:
-        raise RecordError(f"{field} is longer than {limit} characters")
+        return result[:limit].rstrip()
     return result
 
 
@@ -69,7 +71,12 @@ def optional_text(value: Any, field: str, limit: int = MAX_TEXT) -> str | None:
 
 
 def callsign(value: Any, field: str = "callsign") -> str:
-    return text(value, field, MAX_CALLSIGN).upper()
+    """Return a callsign, upper-cased; refuse one longer than ``MAX_CALLSIGN`` (not cut: a
+    cut callsign would be another station's)."""
+    result = value.strip() if isinstance(value, str) else text(value, field, MAX_LONG_TEXT)
+    if len(result) > MAX_CALLSIGN:
+        raise RecordError(f"{field} is longer than {MAX_CALLSIGN} characters")
+    return result.upper()
 
 
 def mhz_to_hz(value: Any, field: str) -> Optional[int]:
@@ -147,14 +154,30 @@ def small_int(value: Any, field: str) -> int | None:
 
 
 def details(values: dict[str, Any]) -> str | None:
-    """Return the extra fields as compact JSON with sorted keys, dropping empty ones."""
+    """Return the extra fields as compact JSON with sorted keys, dropping empty ones.
+
+    JSON longer than ``MAX_DETAILS`` is cut down, never refused: its largest value is
+    halved (a text or a list) or dropped, until it fits.
+    """
     kept = {k: v for k, v in values.items() if v not in (None, "", [], {})}
     if not kept:
         return None
-    encoded = json.dumps(kept, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    if len(encoded) > MAX_LONG_TEXT * 4:
-        raise RecordError("extra fields are too large")
+    encoded = _compact(kept)
+    while len(encoded) > MAX_DETAILS:
+        largest = max(kept, key=lambda k: len(_compact(kept[k])))
+        value = kept[largest]
+        if isinstance(value, (str, list)) and len(value) > 1:
+            kept[largest] = value[: len(value) // 2]
+        else:
+            del kept[largest]
+            if not kept:
+                return None
+        encoded = _compact(kept)
     return encoded
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def refuse_lone_surrogates(row: Sequence[Any], columns: Sequence[str]) -> None:
