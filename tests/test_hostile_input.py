@@ -395,7 +395,7 @@ def test_a_bad_value_in_any_source_is_a_rejected_record_and_the_next_source_is_s
         assert [row[column] for row in rows if row[1] == 999001] == [None]
 
 
-# --- long text is cut ---------------------------------------------------------------------
+# --- long text is cut; unreadable frequencies are unknown ----------------------------------
 
 
 def radioid_repeater(repeater_id: int, callsign: str, **extra: object) -> Dict[str, object]:
@@ -486,6 +486,24 @@ def test_text_longer_than_its_field_is_cut_in_every_source(cli, upstream, tmp_pa
         assert row["name"] == "N" * 256
     if source == "hearham_repeaters":
         assert json.loads(row["details"])["description"] == "D" * 4096
+
+
+def test_hearham_dash_and_tbd_frequencies_are_stored_as_unknown(cli, upstream, tmp_path):
+    odd = [
+        '{"id": 999001, "callsign": "X1", "frequency": "-", "offset": "TBD"}',
+        '{"id": 999002, "callsign": "X2", "frequency": "TBD", "offset": 600000}',
+        '{"id": 999003, "callsign": "X3", "frequency": 146520000, "offset": "-"}',
+        '{"id": 999004, "callsign": "X4", "frequency": [], "offset": true}',
+    ]
+    upstream.set(PATHS["hearham_repeaters"], source_document("hearham_repeaters", odd))
+    config = write_config(tmp_path / "config.toml", tmp_path, upstream,
+                          enabled=["hearham_repeaters"])  # fmt: skip
+    result = cli("sync", "--config", config, "--json")
+    assert result.code == 0, result
+    assert json.loads(result.out)["sources"][0]["rejected"] == 0
+    rows = {r[1]: r[3:5] for r in source_rows(tmp_path / "db.sqlite", "hearham_repeaters")}
+    assert rows[999001] == (None, None) and rows[999002] == (None, None)
+    assert rows[999003] == (146_520_000, 146_520_000) and rows[999004] == (None, None)
 
 
 # --- bounded memory ----------------------------------------------------------------------

@@ -108,22 +108,32 @@ def mhz_to_hz(value: Any, field: str) -> Optional[int]:
 
 
 def hz(value: Any, field: str) -> int | None:
-    """Given Hz as an integer (or a string of digits), return integer Hz; 0 means unknown."""
-    if value is None or value == "":
-        return None
+    """Given Hz as an integer (or a string of one), return integer Hz.
+
+    As for ``mhz_to_hz``: empty, null, zero, out-of-range and unreadable frequencies (real
+    files hold "-" and "TBD") mean "unknown" and return None.
+    """
     if type(value) is int:
         number = value
-    elif type(value) is float and value.is_integer():
-        number = int(value)
+    elif type(value) is float:
+        if not -_MAX_HZ <= value <= _MAX_HZ:  # NaN and infinities too
+            return None
+        number = round(value)
     elif isinstance(value, str):
+        cleaned = value.strip()
+        if len(cleaned) > 32:
+            return None
         try:
-            number = int(value.strip())
-        except ValueError:
-            raise RecordError(f"{field} is not a frequency in Hz: {_show(value)}") from None
+            exact = Decimal(cleaned)
+        except (InvalidOperation, ValueError):
+            return None
+        if not exact.is_finite() or abs(exact) > _MAX_HZ:
+            return None
+        number = int(exact.to_integral_value())
     else:
-        raise RecordError(f"{field} is not a frequency in Hz: {_show(value)}")
-    if abs(number) > 100_000_000_000:
-        raise RecordError(f"{field} {number} Hz is out of range")
+        return None
+    if abs(number) > _MAX_HZ:
+        return None
     return number or None
 
 
