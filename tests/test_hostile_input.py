@@ -170,6 +170,9 @@ CORPUS: Dict[str, Hostile] = {
         "error",
         r"invalid JSON at character \d+: a control character inside a string",
     ),
+    "null_sibling_named_like_a_container": Hostile(
+        lambda: b'{"results": null, ' + V2[1:], "applied"
+    ),
 }
 
 
@@ -504,6 +507,42 @@ def test_hearham_dash_and_tbd_frequencies_are_stored_as_unknown(cli, upstream, t
     rows = {r[1]: r[3:5] for r in source_rows(tmp_path / "db.sqlite", "hearham_repeaters")}
     assert rows[999001] == (None, None) and rows[999002] == (None, None)
     assert rows[999003] == (146_520_000, 146_520_000) and rows[999004] == (None, None)
+
+
+# --- both parsers, through a sync -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("parser", ["auto", "ijson"])
+def test_both_parsers_find_the_user_list_beside_a_null_results_member(
+    cli, upstream, tmp_path, parser
+):
+    upstream.set(USERS, b'{"results": null, ' + V2[1:])
+    config = sync_config(tmp_path, upstream, ["radioid_users"], f'parser = "{parser}"\n')
+    result = cli("sync", "--config", config, "--json")
+    assert result.code == 0, result
+    assert len(users_rows(tmp_path / "db.sqlite")) == GOOD_COUNT
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        V2.replace(b"City 2", b"City\t2", 1),
+        V2[: len(V2) // 2],
+        V2 + b" trailing",
+        V2.replace(b"3100005", b"1" * 30, 1),
+        b"\n".join([b'{"users": [', b'{"id": 3100000,', b' "callsign": K1}', b"]}"]),
+    ],
+    ids=["tab", "truncated", "trailing_data", "integer_overflow", "bare_word_on_a_new_line"],
+)
+def test_an_ijson_parse_error_is_one_line(cli, upstream, tmp_path, at_version_one, body):
+    set_parser(at_version_one, "ijson")
+    before = snapshot(tmp_path)
+    upstream.set(USERS, body, etag='"hostile"')
+    result = cli("sync", "--config", at_version_one, "--max-age", "0")
+    assert result.code == 1, result
+    assert len(result.err.strip().splitlines()) == 1, result.err
+    assert result.err.startswith("dmr-edge: error: radioid_users: malformed or cut-short JSON (")
+    assert snapshot(tmp_path) == before
 
 
 # --- bounded memory ----------------------------------------------------------------------

@@ -16,7 +16,7 @@ from dmr_edge.errors import ParseError
 from dmr_edge.jsonscan import scan_records
 from dmr_edge.sources import SOURCES
 from dmr_edge.stream import iter_records
-from tests.conftest import tiny_documents
+from tests.conftest import ROOT, tiny_documents
 
 
 class OneByteAtATime(io.RawIOBase):
@@ -265,6 +265,80 @@ def test_a_number_beside_the_record_list_is_read_whole_at_the_window_edge():
     for length in range(2000, 2060):
         document = ('{"info":"%s","version":2.0e1,"users":[{"id":1}]}' % ("x" * length)).encode()
         assert list(scan_records(io.BytesIO(document), "array", ("users",))) == [{"id": 1}]
+
+
+# --- the two parsers agree -----------------------------------------------------------------
+
+LONG_INFO = b'{"info":"' + LONG.encode() + b'","version":2.0,"users":[{"id":1}]}'
+# (source, document): odd documents, each read alike by the scanner and by ijson (the same
+# records, or both refusing).
+ODD = [("radioid_users", doc) for doc in (
+    b'{"results":null,"users":[{"id":1}]}', b'{"users":null,"results":[1]}',
+    b'{"results":{"users":[1]},"users":[2]}', b'{"results":"users","users":[2]}',
+    b'{"results":[],"count":0}', b'{"count":3,"users":[]}', b"[]", b"[[]]",
+    b'[1, "two", null, [3], {}, 2.5e-3, true]', LONG_INFO,
+    b'{"users":[{"id":1}],"tail":{"a":[1,2]},"v":-0.5e-3}', b'\xef\xbb\xbf{"users":[1]}',
+    b'{"users":[{"id":1,"a":"x\ty"}]}', b'{"users":[{"id":1,"a":"x\x1fy"}]}',
+    b'{"users":[1]} trailing', b'{"users":[1]} {}', b"[1] [2]", b"", b" \n", b"null",
+    b'"users"', b"12", b'{"people":[1]}', b"{}", b"[NaN]", b"[-Infinity]", b"[1.]", b"[01]",
+    b"[1,]", b'{"users":[1],}', b'["\\ud83d\\ude00", "\\u00e9"]', b'[{"a":"\xff"}]',
+    b'[{"a":"\xed\xa0\x80"}]', b'[{"a":' * 500 + b"1" + b"}" * 500 + b"]",
+    b'{"users":[1]', b'{"users":[1', b'{"users"', b'{"a":1,"users":[1]}',
+    b'{"users": [1], "a": 1.5e}', b"<html><body>Just a moment...</body></html>",
+    b'{"users":[{"id":1}],"users_count":1}', b'{"users" :\n[ 1 ,\n2 ]\n}',
+)] + [("brandmeister_talkgroups", doc) for doc in (
+    b'{"1":"Local","91":"World"}', b"{}", b"[]", b'{"1":2.5,"2":null,"3":[1],"4":{"a":1}}',
+    b'{"1":"a",}', b'{"1":"a"} x', b"null", b'\xef\xbb\xbf{"1":"a"}', b'{"1":"a\tb"}',
+)]
+# Where they differ, on purpose or through ijson's backends; each is one bad document or
+# record, and neither parser fails other than with a ParseError.
+DIFFERENT = [("radioid_users", doc) for doc in (
+    b'{"users":[1],"users":[2]}',  # the scanner refuses two record lists; ijson reads on
+    b'{"users":[1],"results":[2]}',  # (finding them costs ijson a second full pass)
+    b"[1e400]",  # json reads infinity (a record rejected by its fields); ijson refuses
+    b"[" + b"1" * 30 + b"]",  # beyond 64 bits: yajl2 refuses the document
+    b'["\\ud800"]', b'["\\udc00"]',  # lone surrogates: yajl2 gives "?" or refuses
+    b"[" * 5000 + b"]" * 5000,  # deeper than Python's recursion: the scanner refuses
+)]
+
+
+def parse_outcome(source: str, document: bytes, parser: str) -> object:
+    try:
+        records = list(iter_records(io.BytesIO(document), SOURCES[source], parser))
+    except ParseError as exc:
+        assert "\n" not in str(exc), str(exc)
+        return "refused"
+    return [list(r) if isinstance(r, tuple) else r for r in records]
+
+
+def disagreements() -> list:
+    """The ODD documents (as indexes) that the scanner and ijson read differently."""
+    for source, document in DIFFERENT:
+        for parser in ("scanner", "ijson"):
+            parse_outcome(source, document, parser)
+    return [
+        i
+        for i, (source, document) in enumerate(ODD)
+        if parse_outcome(source, document, "scanner") != parse_outcome(source, document, "ijson")
+    ]
+
+
+def test_the_scanner_and_ijson_read_odd_documents_alike():
+    assert [ODD[i] for i in disagreements()] == []
+
+
+def test_the_scanner_and_the_pure_python_ijson_backend_read_odd_documents_alike():
+    code = (
+        "import json, ijson\n"
+        "from tests.test_jsonscan import disagreements\n"
+        "print(ijson.backend, json.dumps(disagreements()))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=str(ROOT),
+        env={"IJSON_BACKEND": "python", "PATH": "/usr/bin:/bin"},
+    ).stdout.split(" ", 1)  # fmt: skip
+    assert out[0] == "python"
+    assert [ODD[i] for i in json.loads(out[1])] == []
 
 
 def test_a_tab_inside_a_string_is_invalid_json_at_its_character_not_a_large_record():
