@@ -47,7 +47,7 @@ class ProgressLine:
         if len(active) > 1:
             got = sum(d for d, _ in active.values()) / 1e6
             expected = [t for _, t in active.values()]
-            whole = f" of {sum(expected) / 1e6:.1f}" if None not in expected else ""
+            whole = f" of {sum(t or 0 for t in expected) / 1e6:.1f}" if None not in expected else ""
             self._show(f"downloading {len(active)} sources: {got:.1f}{whole} MB")
         elif total:
             self._show(f"{source}: downloading {done / 1e6:.1f} of {total / 1e6:.1f} MB")
