@@ -112,7 +112,7 @@ class SyncSettings:
     max_age: float = 3600.0
     reject_threshold: float = 0.05
     min_ratio: float = 0.5
-    compress_cache: bool = False
+    compress_cache: bool = True
     parser: str = "auto"
 
 

@@ -473,6 +473,10 @@ class Syncer:
         if not self.offline:
             self.cache.ensure()
         self.cache.remove_stale_temps()
+        if self.settings.sync.compress_cache:
+            for source in self.sources:
+                with contextlib.suppress(OSError):  # a read-only cache stays as it is
+                    self.cache.compact(source.name)
 
     # --- warm --------------------------------------------------------------------------
 
