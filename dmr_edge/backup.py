@@ -19,12 +19,12 @@ import shutil
 import sqlite3
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from dmr_edge.cache import TEMP_SUFFIX, fsync_dir
 from dmr_edge.errors import BackupError, ConfigError, StoreError
 from dmr_edge.export import locked_directory, remove_stale_temps
+from dmr_edge.record import dataclass, field
 from dmr_edge.store import Store
 
 FILE_MODE = 0o644

@@ -10,18 +10,14 @@ sidecar's mtime, so a 304 costs one ``utime`` and no data written.
 from __future__ import annotations
 
 import contextlib
-import gzip
-import hashlib
 import json
 import os
 import re
-import shutil
-import tempfile
 import time
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from dmr_edge.errors import ConfigError
+from dmr_edge.record import asdict, dataclass
 from dmr_edge.stream import compression_of, open_document
 
 TEMP_SUFFIX = ".tmp"
@@ -83,6 +79,8 @@ class CacheEntry:
 
 
 def content_sha256(path: Path) -> str:
+    import hashlib
+
     digest = hashlib.sha256()
     with open_document(str(path)) as stream:
         for block in iter(lambda: stream.read(1 << 16), b""):
@@ -118,6 +116,8 @@ def fsync_dir(directory: Path) -> None:
 
 def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
     """Replace ``path`` with ``data``: temp file in the same directory, fsync, rename."""
+    import tempfile
+
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=str(path.parent))
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -134,6 +134,9 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
 
 def gzip_copy(source: Path, target: Path) -> None:
     """Write ``source`` into ``target`` gzip-compressed (level 6), fsynced."""
+    import gzip
+    import shutil
+
     with open(source, "rb") as plain, open(target, "wb") as raw:
         sink = gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0)
         with sink:
@@ -194,6 +197,8 @@ class Cache:
 
     def new_temp(self, name: str) -> Path:
         """Create an empty temporary file for a download of ``name`` and return its path."""
+        import tempfile
+
         self.ensure()
         fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=TEMP_SUFFIX, dir=str(self.directory))
         os.close(fd)

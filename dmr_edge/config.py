@@ -12,11 +12,11 @@ import re
 import stat
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
 from dmr_edge.errors import ConfigError
+from dmr_edge.record import dataclass, field, replace
 from dmr_edge.sources import SOURCES
 
 if sys.version_info >= (3, 11):

@@ -35,13 +35,13 @@ import time
 import traceback
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from dmr_edge.config import Settings, format_duration
 from dmr_edge.errors import EXIT_FAILURE, EXIT_OK, ConfigError, DmrEdgeError
 from dmr_edge.lock import InstanceLock
 from dmr_edge.logsetup import LogFile
+from dmr_edge.record import dataclass, field
 from dmr_edge.watchdog import (
     STALE_MARGIN,
     Heartbeat,

@@ -8,18 +8,11 @@ the current cache file. ``requests`` is imported here only, when a download happ
 from __future__ import annotations
 
 import contextlib
-import email.utils
 import errno
-import gzip
-import hashlib
-import random
 import re
-import socket
 import threading
 import time
-import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Callable, Optional
 
@@ -27,6 +20,7 @@ from dmr_edge import __version__
 from dmr_edge.cache import Cache, CacheEntry, CacheMeta
 from dmr_edge.config import HttpSettings, SourceSettings
 from dmr_edge.errors import FetchError, PermanentFetchError
+from dmr_edge.record import dataclass
 
 _SPACE_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 _LOCAL_WRITE_ERRORS = (*_SPACE_ERRORS, errno.EROFS, errno.EACCES, errno.EPERM)
@@ -57,6 +51,8 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     value = value.strip()
     if value.isdigit():
         return float(value)
+    import email.utils
+
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
@@ -138,6 +134,8 @@ class Fetcher:
 
     def _backoff(self, attempts: int) -> float:
         """The wait before retry number ``attempts``: capped, exponential, jittered."""
+        import random
+
         wait = min(self.http.backoff_max, self.http.backoff * 2 ** (attempts - 1))
         return wait * random.uniform(0.5, 1.0)
 
@@ -208,6 +206,9 @@ class Fetcher:
     def _receive(
         self, source: SourceSettings, cache: Cache, entry: CacheEntry, response: Any
     ) -> FetchResult:
+        import hashlib
+        import zlib
+
         import requests
         import urllib3
 
@@ -346,6 +347,8 @@ class _Body:
     _MAX_BLOCK = 1 << 18  # decoded bytes per step: a gzip bomb costs no more memory
 
     def __init__(self, response: Any, raw: IO[bytes], compress: bool) -> None:
+        import gzip
+
         self.response = response
         encoding = response.headers.get("Content-Encoding", "").strip().lower()
         self.wire_gzip = encoding in ("gzip", "x-gzip")
@@ -361,6 +364,8 @@ class _Body:
                 self.sink.write(block)
                 yield block
             return
+        import zlib
+
         inflate = zlib.decompressobj(wbits=47)  # gzip, one member after the other
         ended = False
         for wire in self.response.raw.stream(_BLOCK, decode_content=False):
@@ -396,6 +401,8 @@ _UNREACHABLE = re.compile(
 
 def _expire(response: Any, expired: threading.Event) -> None:
     """Shut the socket of a download that outlived its deadline, waking a blocked read."""
+    import socket
+
     expired.set()
     connection = getattr(response.raw, "connection", None) or getattr(
         response.raw, "_connection", None

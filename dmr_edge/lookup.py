@@ -11,11 +11,11 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from dmr_edge.errors import ConfigError, StoreError
+from dmr_edge.record import dataclass, field
 from dmr_edge.sources import SOURCES
 from dmr_edge.store import Store
 

@@ -30,11 +30,11 @@ import threading
 import time
 import traceback
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 from dmr_edge.cache import age_since, ensure_dir, write_atomic
+from dmr_edge.record import dataclass
 
 log = logging.getLogger("dmr_edge.watchdog")
 

@@ -5,12 +5,12 @@ daemon's cycle."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from typing import Any
 
 import pytest
 
+from dmr_edge.record import replace
 from dmr_edge.sources import SOURCES
 from tests.conftest import FIXTURES, table_rows
 
@@ -24,7 +24,7 @@ def broken_source(monkeypatch):
     def to_row(record: Any) -> Any:
         raise KeyError("a field the code forgot")
 
-    monkeypatch.setitem(SOURCES, BROKEN, dataclasses.replace(SOURCES[BROKEN], to_row=to_row))
+    monkeypatch.setitem(SOURCES, BROKEN, replace(SOURCES[BROKEN], to_row=to_row))
 
 
 def status_of(cli, config) -> dict:

@@ -13,7 +13,6 @@ import json
 import logging
 import os
 import sys
-import traceback
 from typing import Any
 
 from dmr_edge import __version__
@@ -70,11 +69,25 @@ class Context:
         print(f"dmr-edge: {text}", file=sys.stderr, flush=True)
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter, told the terminal width: left to itself it imports shutil
+    (and with it zlib, bz2 and lzma) on every run just to ask."""
+
+    def __init__(self, prog: str, **options: Any) -> None:
+        if options.get("width") is None:
+            try:
+                columns = os.get_terminal_size(sys.stdout.fileno()).columns
+            except (OSError, ValueError, AttributeError):
+                columns = int(os.environ.get("COLUMNS", "0") or 0) or 80
+            options["width"] = max(columns - 2, 40)
+        super().__init__(prog, **options)
+
+
 def _common(suppress: bool) -> argparse.ArgumentParser:
     """Options every command accepts, before or after the command name."""
     default: Any = argparse.SUPPRESS if suppress else None
     flag_default: Any = argparse.SUPPRESS if suppress else False
-    parser = argparse.ArgumentParser(add_help=False)
+    parser = argparse.ArgumentParser(add_help=False, formatter_class=_Formatter)
     group = parser.add_argument_group("common options")
     group.add_argument("--config", metavar="FILE", default=default, help="configuration file")
     group.add_argument("--db", metavar="PATH", default=default, help="database file")
@@ -94,13 +107,18 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         prog="dmr-edge",
         description="Keep a local SQLite copy of the public DMR databases fresh.",
         parents=[_common(suppress=False)],
+        formatter_class=_Formatter,
     )
     parser.add_argument("--version", action="version", version=f"dmr-edge {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
     for name, (module_name, help_text) in COMMANDS.items():
         sub = commands.add_parser(
-            name, help=help_text, description=help_text, parents=[_common(suppress=True)]
+            name,
+            help=help_text,
+            description=help_text,
+            parents=[_common(suppress=True)],
+            formatter_class=_Formatter,
         )
         if only == name:
             module = importlib.import_module(module_name)
@@ -143,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
         return int(args._module.run(args, ctx))
     except DmrEdgeError as exc:
         if ctx.verbose:
+            import traceback
+
             traceback.print_exc()
         ctx.err(f"error: {exc}")
         return exc.exit_code
@@ -153,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     except Exception as exc:  # a bug: say so in one line, full traceback with --verbose
         if ctx.verbose:
+            import traceback
+
             traceback.print_exc()
         ctx.err(f"internal error: {type(exc).__name__}: {exc} (run with --verbose for details)")
         return EXIT_FAILURE

@@ -6,10 +6,10 @@ import argparse
 import logging
 import os
 import sys
-from dataclasses import replace
 from typing import Any
 
 from dmr_edge.cli.sync import duration_arg
+from dmr_edge.record import replace
 
 log = logging.getLogger("dmr_edge")
 

@@ -13,11 +13,11 @@ An id prefix such as an MCC (``262``) becomes id ranges for SQLite (262, 2620–
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Iterable
 
 from dmr_edge.errors import ConfigError
 from dmr_edge.export.translit import to_ascii
+from dmr_edge.record import dataclass
 
 MAX_USER_ID = (1 << 24) - 1  # DMR radio ids are 24-bit
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Callable, Optional, Sequence
 
@@ -31,6 +30,7 @@ from dmr_edge.export.tgformats import (
     tglist_line,
 )
 from dmr_edge.export.userformats import USER_FORMATS, UserFormat
+from dmr_edge.record import dataclass
 from dmr_edge.store import Store
 
 USER_KINDS = tuple(USER_FORMATS)

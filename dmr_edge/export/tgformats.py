@@ -33,10 +33,10 @@ from __future__ import annotations
 import json
 import re
 import time
-from dataclasses import dataclass
 from typing import Callable
 
 from dmr_edge.export.translit import to_ascii
+from dmr_edge.record import dataclass
 
 TGLIST_LINE_BYTES = 99  # YSF2DMR: fgets(buffer, 100)
 _NOT_KEPT = re.compile(r"[^A-Z0-9\s/_-]")

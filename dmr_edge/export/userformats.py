@@ -36,10 +36,10 @@ for the CPS to refuse or cut. A quote inside a field becomes an apostrophe.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any, Callable, Sequence, Tuple
 
 from dmr_edge.export.atomic import starts_with_digit
+from dmr_edge.record import dataclass
 
 MAX_LINE_BYTES = 255  # fgets(buffer, 256): 255 bytes and the terminating NUL
 NEXTION_LINE_BYTES = 99  # NextionDriver: fgets(buffer, 100)

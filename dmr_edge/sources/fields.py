@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import reprlib
-from decimal import Decimal, InvalidOperation
 from typing import Any, Optional, Sequence
 
 from dmr_edge.errors import RecordError
@@ -24,7 +23,7 @@ MAX_LONG_TEXT = 4096  # notes (radioid's map_info reaches 17 KB) are cut to this
 MAX_ENCODED_TEXT = 256 * 1024  # TGIF's base64 descriptions reach 73 KB; kept text is cut
 MAX_DETAILS = 4 * MAX_LONG_TEXT  # the JSON of a repeater's extra fields
 _MAX_HZ = 100_000_000_000
-_HZ_PER_MHZ = Decimal(1_000_000)
+_HZ_PER_MHZ = 1_000_000
 _SMALL_INT = re.compile(r"-?[0-9]{1,10}")
 _MAX_DIGITS = 20  # an id string longer than this is out of range, whatever its digits
 _shown = reprlib.Repr()
@@ -110,6 +109,8 @@ def mhz_to_hz(value: Any, field: str) -> Optional[int]:
         cleaned = repr(value)
     else:
         return None
+    from decimal import Decimal, InvalidOperation  # only repeaters need it: imported late
+
     try:
         mhz = Decimal(cleaned)
     except (InvalidOperation, ValueError):
@@ -137,6 +138,8 @@ def hz(value: Any, field: str) -> int | None:
         if len(cleaned) > 32:
             return None
         try:
+            from decimal import Decimal, InvalidOperation
+
             exact = Decimal(cleaned)
         except (InvalidOperation, ValueError):
             return None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import codecs
 from typing import Any
 
@@ -22,6 +20,9 @@ def decode_description(value: Any) -> str | None:
     if raw is None:
         return None
     cut = len(raw) == fields.MAX_ENCODED_TEXT  # (or just that long)
+    import base64  # only TGIF needs it: imported when a description comes
+    import binascii
+
     try:
         data = base64.b64decode(raw, validate=True)
         decoded = codecs.getincrementaldecoder("utf-8")().decode(data, final=not cut)
