@@ -23,8 +23,9 @@ from __future__ import annotations
 import codecs
 import json
 import re
+import zlib
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO, Any, Callable, Optional
 
 from dmr_edge.errors import ParseError
 
@@ -59,14 +60,42 @@ _IN_PLACE = ("Invalid control character", "Invalid \\escape")
 _CUT = "Unterminated string"  # a string running to the window's end
 
 
+# Yielded instead of a record that ``RecordHints.skip`` recognised by its text.
+SKIPPED: Any = object()
+
+
+def record_digest(text: str, salt: int = 0) -> int:
+    """A 63-bit digest of a record's JSON text (CRC-32 and Adler-32 of its UTF-8, seeded
+    with ``salt``): equal texts, equal digests; a changed record matches its old digest
+    with a chance of about 2**-63."""
+    data = text.encode("utf-8", "surrogatepass")
+    return ((zlib.crc32(data, salt) & 0x7FFFFFFF) << 32) | zlib.adler32(data, salt + 1)
+
+
 class RecordHints:
-    """What the scanner knows about the record it has just yielded."""
+    """What the scanner knows about the record it has just yielded, and what its consumer
+    asks of it.
 
-    __slots__ = ("surrogates",)
+    ``digests``: give each record of a list the ``digest`` of its raw JSON text (None for
+    the members of a map). ``skip``: called with the digest of the next record's text
+    before it is decoded (on the fast path, where a record ends with ``},{``); when it says
+    True, ``SKIPPED`` is yielded instead of the record, which costs no decoding at all.
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("surrogates", "digests", "digest", "salt", "skip")
+
+    def __init__(
+        self,
+        digests: bool = False,
+        skip: Optional[Callable[[int], bool]] = None,
+        salt: int = 0,
+    ) -> None:
         # The record holds a \uD800-\uDFFF escape: it may hold a lone surrogate.
         self.surrogates = False
+        self.digests = digests or skip is not None
+        self.digest: Optional[int] = None
+        self.salt = salt
+        self.skip = skip
 
 
 def _refuse_constant(name: str) -> Any:
@@ -262,6 +291,8 @@ def _elements(window: _Window, scan: Any, hints: RecordHints) -> Iterator[Any]:
         window.pos += 1
         return
     comma = _COMMA.match
+    skip, digests, salt = hints.skip, hints.digests, hints.salt
+    crc32, adler32 = zlib.crc32, zlib.adler32
     window.skip_ws()
     while True:
         # Fast path, nearly every record: a whole value, a comma and the start of the next
@@ -275,6 +306,19 @@ def _elements(window: _Window, scan: Any, hints: RecordHints) -> Iterator[Any]:
         stop = size if window.eof else size - _MARGIN
         bound = min(size, window.escape - window.dropped)
         while pos < stop:
+            cut = -1
+            if skip is not None and text[pos] == "{":
+                # The record's text as far as the next "},{": if its digest is the next
+                # stored row's, it is that row's very text, so a whole record (decoding is
+                # deterministic), and unchanged: no need to decode it at all.
+                cut = text.find("},{", pos, bound)
+                if cut >= 0:
+                    data = text[pos : cut + 1].encode("utf-8", "surrogatepass")
+                    digest = ((crc32(data, salt) & 0x7FFFFFFF) << 32) | adler32(data, salt + 1)
+                    if skip(digest):
+                        pos = cut + 2
+                        yield SKIPPED
+                        continue
             try:
                 obj, end = scan(text, pos)
             except (StopIteration, ValueError, RecursionError):
@@ -285,6 +329,11 @@ def _elements(window: _Window, scan: Any, hints: RecordHints) -> Iterator[Any]:
             after = found.end()
             if after >= bound:
                 break
+            if digests:
+                if end != cut + 1:
+                    data = text[pos:end].encode("utf-8", "surrogatepass")
+                    digest = ((crc32(data, salt) & 0x7FFFFFFF) << 32) | adler32(data, salt + 1)
+                hints.digest = digest  # as record_digest() computes it
             pos = after
             yield obj
         window.pos = pos
@@ -293,7 +342,11 @@ def _elements(window: _Window, scan: Any, hints: RecordHints) -> Iterator[Any]:
             continue
         # The careful path decides the rest: the list's end, a value cut by the window's
         # end, an error (scanning the value again), a record holding a surrogate escape.
+        start = window.offset()
         record = window.value(scan)
+        if digests:
+            begin = start - window.dropped
+            hints.digest = record_digest(window.text[begin : window.pos], salt)
         hints.surrogates = window.passed_escape()
         yield record
         hints.surrogates = False

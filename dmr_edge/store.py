@@ -12,17 +12,17 @@ import contextlib
 import os
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from dmr_edge.cache import ensure_dir
 from dmr_edge.errors import StoreError
+from dmr_edge.record import dataclass
 from dmr_edge.sources import Row, SourceSpec
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MIN_SQLITE = (3, 24, 0)  # INSERT ... ON CONFLICT DO UPDATE
 
 _SCHEMA_V1 = """
@@ -90,7 +90,16 @@ CREATE TABLE source_state (
 );
 """
 
-MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1}
+# Each row keeps a digest of the upstream record's JSON text it was made from: a record whose
+# text did not change needs neither decoding nor converting nor comparing (see
+# SourceApplier). NULL where unknown (rows written by ijson, or before version 2).
+_SCHEMA_V2 = """
+ALTER TABLE users ADD COLUMN digest INTEGER;
+ALTER TABLE repeaters ADD COLUMN digest INTEGER;
+ALTER TABLE talkgroups ADD COLUMN digest INTEGER
+"""
+
+MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1, 2: _SCHEMA_V2}
 
 STATE_FIELDS = (
     "url",
@@ -292,144 +301,254 @@ class ApplyStats:
     deleted: int = 0
     unchanged: int = 0
     duplicates: int = 0
-    rows: int = 0  # rows handed to the applier
+    rows: int = 0  # records handed to the applier, converted or skipped as unchanged
+    skipped: int = 0  # records whose text matched their row's digest: not even decoded
     total: int = 0  # rows of this source in the table afterwards
 
 
 class SourceApplier:
-    """Apply one source's rows, chunk by chunk, inside a transaction the caller holds.
+    """Apply one source's rows, inside a transaction the caller holds, writing only what
+    changed, and delete the rows the document no longer holds.
 
-    Changed and new rows are upserted as they come; an unchanged row is never written.
-    Vanished rows are found by sweeping id ranges: for each chunk, the ids already stored
-    between the previous chunk's highest id and this chunk's highest id that the chunk does
-    not contain are candidates for deletion. Upstream files are usually sorted by id, so
-    this reads each stored id once and the candidates are the few rows really gone.
+    The document is merged with the stored rows in id order. Stored (id, digest) pairs are
+    read a thousand at a time ahead of a *frontier*: every stored id up to it has been
+    accounted for. Upstream files are sorted by id, so for nearly every record the next
+    stored row is its own:
 
-    Nothing is deleted before the document ends, so a document that is not sorted (real
-    rptrs.json files hold two sorted runs; any order must work) never deletes a row that a
-    later chunk brings back. From the first chunk that goes back below the swept range, the
-    ids of every chunk are noted in a temporary table of seen ids; at the end, a candidate
-    is deleted unless it was seen, and so is a stored id above the swept range that was
-    never seen. Candidates are few when the document is sorted and are kept in a short
-    list; many (a reversed document) move to a temporary table: memory stays flat.
+    - ``skip(digest)``: the scanner asks, before decoding a record, whether its raw JSON
+      text is the very text the next stored row was made from; then the record is skipped
+      whole (no decoding, converting or binding), and the frontier moves past that row.
+      A match proves the text is a whole record, as decoding is deterministic.
+    - ``note(id)``: a decoded record's id; the stored ids between the frontier and it are
+      rows the document dropped: they become a deletion candidate range (kept in a short
+      list, or a temporary table when many).
+    - ``add(rows)``: upserts (``WHERE`` some column differs: an unchanged row is never
+      written); into an empty table, plain inserts, and its indexes are built afterwards.
+
+    Nothing is deleted before the document ends: a document that is not sorted (real
+    rptrs.json files of 2023-2024 hold two sorted runs; any order must work) never deletes
+    a row a later record brings back. From the first record that goes back, ids are noted
+    in a temporary table of seen ids, and at the end a candidate (or a stored id beyond the
+    frontier) is deleted only if it was not seen. Memory stays flat either way.
     """
 
-    _MAX_LISTED = 10_000  # candidates kept in Python before they move to a temporary table
+    _MAX_LISTED = 10_000  # candidate ranges kept in Python before they move to a table
+    _FETCH = 1000  # stored (id, digest) pairs read at a time
 
-    def __init__(self, store: Store, spec: SourceSpec) -> None:
+    def __init__(self, store: Store, spec: SourceSpec, *, notes_in_add: bool = True) -> None:
         self.conn = store.conn
         self.store = store
         self.spec = spec
         self.stats = ApplyStats()
-        columns = spec.columns
-        self.id_index = columns.index("id")
+        self.notes_in_add = notes_in_add  # else the row stream calls note() as it converts
+        columns = (*spec.columns, "digest")
+        self.id_index = spec.columns.index("id")
         table = spec.table
         scope_col = spec.scope_column
         keys = (scope_col, "id") if scope_col else ("id",)
-        values = [c for c in columns if c not in keys]
-        assignments = ", ".join(f"{c} = excluded.{c}" for c in values)
+        values = [c for c in spec.columns if c not in keys]
+        assignments = ", ".join(f"{c} = excluded.{c}" for c in (*values, "digest"))
         differs = (
             f"({', '.join(f'{table}.{c}' for c in values)}) IS NOT "
             f"({', '.join(f'excluded.{c}' for c in values)})"
         )
+        placeholders = ", ".join("?" for _ in columns)
         self.upsert_sql = (
-            f"INSERT INTO {table} ({', '.join(columns)}) "
-            f"VALUES ({', '.join('?' for _ in columns)}) "
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) "
             f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {assignments} WHERE {differs}"
         )
-        where_scope = f"{scope_col} = ? AND " if scope_col else ""
-        self.scope_args: Sequence[Any] = (spec.scope,) if scope_col else ()
-        self.range_sql = f"SELECT id FROM {table} WHERE {where_scope}id > ? AND id <= ?"
-        self.delete_sql = f"DELETE FROM {table} WHERE {where_scope}id = ?"
-        self.gone_sql = (
-            f"DELETE FROM {table} WHERE {where_scope}id IN (SELECT id FROM temp.dmr_edge_gone)"
+        # Into an empty table: nothing to compare with; a repeated id keeps its last record.
+        self.insert_sql = (
+            f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"
         )
-        self.unseen_gone_sql = (
-            f"DELETE FROM {table} WHERE {where_scope}id IN (SELECT id FROM temp.dmr_edge_gone "
-            "WHERE id NOT IN (SELECT id FROM temp.dmr_edge_seen))"
+        where_scope = f"{scope_col} = ? AND " if scope_col else ""
+        self.scope_args: tuple[Any, ...] = (spec.scope,) if scope_col else ()
+        # A row whose data did not change but whose record's text did (spacing, order of
+        # keys): its digest follows, so that the next sync skips that record.
+        self.refresh_sql = (
+            f"UPDATE {table} SET digest = ? WHERE {where_scope}id = ? AND digest IS NOT ?"
+        )
+        self.stored_sql = (
+            f"SELECT id, digest FROM {table} WHERE {where_scope}id > ? ORDER BY id LIMIT ?"
+        )
+        self.range_sql = f"DELETE FROM {table} WHERE {where_scope}id > ? AND id < ?"
+        self.unseen_range_sql = (
+            self.range_sql + " AND id NOT IN (SELECT id FROM temp.dmr_edge_seen)"
         )
         self.tail_sql = f"DELETE FROM {table} WHERE {where_scope}id > ?"
-        self.unseen_tail_sql = (
-            f"DELETE FROM {table} WHERE {where_scope}id > ? "
-            "AND id NOT IN (SELECT id FROM temp.dmr_edge_seen)"
-        )
-        self.swept: int = -(1 << 63)  # every stored id <= swept has been accounted for
-        self.seen_mode = False
-        self.gone: list[int] = []  # deletion candidates, while few
-        self.gone_table = False  # candidates moved to temp.dmr_edge_gone
+        self.unseen_tail_sql = self.tail_sql + " AND id NOT IN (SELECT id FROM temp.dmr_edge_seen)"
         self.before = store.count(table, scope_col, spec.scope)
+        self.first_load = self.before == 0
+        self.rebuild: list[str] = []  # indexes dropped for a first load into an empty table
+        if self.first_load and (scope_col is None or store.count(table) == 0):
+            self._drop_indexes()
+        self.stored: list[tuple[int, Any]] = []  # the next stored rows beyond the frontier
+        self.stored_at = 0  # position of the next one in ``stored``
+        self.exhausted = self.first_load  # no stored row lies beyond the last one read
+        self.read_after: int = -(1 << 63)  # the next read starts after this id
+        self.frontier: int = -(1 << 63)  # every stored id up to it is accounted for
+        self.unsorted = False
+        self.ranges: list[tuple[int, int]] = []  # (lo, hi): stored ids strictly between go
+        self.ranges_in_table = False
         self.changes = 0
 
+    # --- the merge with the stored rows ---------------------------------------------------
+
+    def _head(self) -> tuple[int, Any] | None:
+        """The next stored row beyond the frontier, reading more when needed."""
+        if self.stored_at >= len(self.stored):
+            if self.exhausted:
+                return None
+            self.stored = self.conn.execute(
+                self.stored_sql, (*self.scope_args, self.read_after, self._FETCH)
+            ).fetchall()
+            self.stored_at = 0
+            if len(self.stored) < self._FETCH:
+                self.exhausted = True
+            if not self.stored:
+                return None
+            self.read_after = self.stored[-1][0]
+        return self.stored[self.stored_at]
+
+    def skip(self, digest: int) -> bool:
+        """Say whether a record whose raw text has ``digest`` is the next stored row, made
+        from that very text; if so it counts as seen and unchanged, and is not decoded."""
+        at = self.stored_at
+        if at < len(self.stored):
+            head: tuple[int, Any] | None = self.stored[at]
+        elif self.unsorted:
+            return False
+        else:
+            head = self._head()
+        if head is None or head[1] != digest or self.unsorted:
+            return False
+        self.stored_at += 1
+        self.frontier = head[0]
+        self.stats.skipped += 1
+        return True
+
+    def note(self, ident: int) -> None:
+        """Account for a decoded record's id, in document order."""
+        if self.unsorted:
+            return
+        if ident <= self.frontier:
+            self._become_unsorted()
+            return
+        head = self._head()
+        if head is not None and head[0] < ident:
+            # Stored rows between the frontier and this record: dropped by the document
+            # (if it stays sorted). One range, however many rows; then read on after it.
+            self._candidates(self.frontier, ident)
+            stored, at = self.stored, self.stored_at
+            while at < len(stored) and stored[at][0] <= ident:
+                at += 1
+            self.stored_at = at
+            if at >= len(stored):
+                self.read_after = max(self.read_after, ident)
+        elif head is not None and head[0] == ident:
+            self.stored_at += 1
+        self.frontier = ident
+
+    def _candidates(self, lo: int, hi: int) -> None:
+        self.ranges.append((lo, hi))
+        if len(self.ranges) > self._MAX_LISTED:
+            self._move_ranges_to_table()
+
+    def _move_ranges_to_table(self) -> None:
+        if not self.ranges_in_table:
+            self.conn.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS dmr_edge_gone (lo INTEGER, hi INTEGER)"
+            )
+            self.conn.execute("DELETE FROM temp.dmr_edge_gone")
+            self.ranges_in_table = True
+        self.conn.executemany("INSERT INTO temp.dmr_edge_gone VALUES (?, ?)", self.ranges)
+        self.ranges = []
+
+    def _become_unsorted(self) -> None:
+        self.unsorted = True
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS dmr_edge_seen (id INTEGER PRIMARY KEY)")
+        self.conn.execute("DELETE FROM temp.dmr_edge_seen")
+
+    # --- writing ----------------------------------------------------------------------
+
+    def _drop_indexes(self) -> None:
+        """Before a first load into an empty table: its indexes are built afterwards, in
+        one sort, instead of one insert at a time (rolled back with the transaction)."""
+        for name, sql in self.conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+            "AND sql IS NOT NULL",
+            (self.spec.table,),
+        ).fetchall():
+            self.conn.execute(f'DROP INDEX "{name}"')
+            self.rebuild.append(sql)
+
     def add(self, rows: list[Row]) -> None:
-        """Apply one chunk of rows."""
+        """Apply one chunk of converted rows (each ending with its record's digest)."""
         if not rows:
             return
         id_index = self.id_index
-        ids = sorted(row[id_index] for row in rows)
         self.stats.rows += len(rows)
-        if not self.seen_mode and ids[0] <= self.swept:
-            self._switch_to_seen()
-        if self.seen_mode:
+        if self.notes_in_add:
+            note = self.note
+            for row in rows:
+                note(row[id_index])
+        if self.unsorted:
             self.conn.executemany(
-                "INSERT OR IGNORE INTO temp.dmr_edge_seen (id) VALUES (?)", [(i,) for i in ids]
+                "INSERT OR IGNORE INTO temp.dmr_edge_seen (id) VALUES (?)",
+                [(row[id_index],) for row in rows],
             )
-        else:
-            distinct = set(ids)
-            stored = self.conn.execute(self.range_sql, (*self.scope_args, self.swept, ids[-1]))
-            self.gone.extend(i for (i,) in stored if i not in distinct)
-            if len(self.gone) > self._MAX_LISTED:
-                self._move_gone_to_table()
-            self.swept = ids[-1]
+        if self.first_load:
+            self.changes += self.conn.executemany(self.insert_sql, rows).rowcount
+            return
         self.changes += self.conn.executemany(self.upsert_sql, rows).rowcount
-
-    def _temp_table(self, name: str) -> None:
-        self.conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} (id INTEGER PRIMARY KEY)")
-        self.conn.execute(f"DELETE FROM temp.{name}")
-
-    def _move_gone_to_table(self) -> None:
-        if not self.gone_table:
-            self._temp_table("dmr_edge_gone")
-            self.gone_table = True
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO temp.dmr_edge_gone (id) VALUES (?)", [(i,) for i in self.gone]
-        )
-        self.gone = []
-
-    def _switch_to_seen(self) -> None:
-        self.seen_mode = True
-        self._temp_table("dmr_edge_seen")
-        if self.gone:
-            self._move_gone_to_table()
+        scope = self.scope_args
+        refresh = [(row[-1], *scope, row[id_index], row[-1]) for row in rows if row[-1] is not None]
+        if refresh:
+            self.conn.executemany(self.refresh_sql, refresh)
 
     def finish(self) -> ApplyStats:
         """Delete the rows the document no longer holds and return the counts."""
         deleted = 0
         scope = self.scope_args
-        if self.seen_mode:
-            if self.gone_table:
-                deleted += self.conn.execute(self.unseen_gone_sql, scope).rowcount
-            deleted += self.conn.execute(self.unseen_tail_sql, (*scope, self.swept)).rowcount
-        else:
-            if self.gone_table:
-                self._move_gone_to_table()
-                deleted += self.conn.execute(self.gone_sql, scope).rowcount
-            elif self.gone:
-                gone = [(*scope, i) for i in self.gone]
-                deleted += self.conn.executemany(self.delete_sql, gone).rowcount
-            deleted += self.conn.execute(self.tail_sql, (*scope, self.swept)).rowcount
-        for name, used in (("dmr_edge_seen", self.seen_mode), ("dmr_edge_gone", self.gone_table)):
+        batches: Any = [self.ranges]
+        if self.ranges_in_table:
+            self._move_ranges_to_table()
+            cursor = self.conn.execute("SELECT lo, hi FROM temp.dmr_edge_gone")
+            batches = iter(lambda: cursor.fetchmany(1000), [])
+        # Candidates a later record brought back (the document went back) stay, and so do
+        # the ids beyond the frontier seen after it went back.
+        range_sql = self.unseen_range_sql if self.unsorted else self.range_sql
+        for batch in batches:
+            for lo, hi in batch:
+                deleted += self.conn.execute(range_sql, (*scope, lo, hi)).rowcount
+        tail_sql = self.unseen_tail_sql if self.unsorted else self.tail_sql
+        deleted += self.conn.execute(tail_sql, (*scope, self.frontier)).rowcount
+        for name, used in (
+            ("dmr_edge_seen", self.unsorted),
+            ("dmr_edge_gone", self.ranges_in_table),
+        ):
             if used:
                 self.conn.execute(f"DELETE FROM temp.{name}")
-        self.gone = []
-        self.stats.deleted += max(deleted, 0)
+        self.ranges = []
+        if self.rebuild:
+            # Sorting the index keys in a smaller page cache: a little more time, 1 MB less
+            # memory at the sync's peak.
+            (cache_size,) = self.conn.execute("PRAGMA cache_size").fetchone()
+            self.conn.execute("PRAGMA cache_size = -512")
+            for sql in self.rebuild:
+                self.conn.execute(sql)
+            self.conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
+            self.rebuild = []
+        stats = self.stats
+        stats.deleted += max(deleted, 0)
+        stats.rows += stats.skipped
         spec = self.spec
         after = self.store.count(spec.table, spec.scope_column, spec.scope)
-        stats = self.stats
         stats.total = after
         # Every stored row of this source came from the document, so the difference between
-        # the rows handed in and the rows stored is the number of repeated ids.
+        # the records handed in and the rows stored is the number of repeated ids.
         stats.duplicates = max(stats.rows - after, 0)
         stats.inserted = after - self.before + stats.deleted
-        stats.updated = max(self.changes - stats.inserted, 0)
+        stats.updated = 0 if self.first_load else max(self.changes - stats.inserted, 0)
         stats.unchanged = max(after - stats.inserted - stats.updated, 0)
         return stats

@@ -7,16 +7,13 @@ with ``parser="ijson"``). ``RowStream`` turns records into rows and counts rejec
 
 from __future__ import annotations
 
-import bz2
-import gzip
-import lzma
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from typing import IO, Any, TypeVar
+from typing import IO, Any, Callable, TypeVar
 
 from dmr_edge.errors import ParseError, RecordError
-from dmr_edge.jsonscan import DEFAULT_MAX_RECORD, RecordHints, scan_records
-from dmr_edge.sources import Row, SourceSpec, fields
+from dmr_edge.jsonscan import DEFAULT_MAX_RECORD, SKIPPED, RecordHints, scan_records
+from dmr_edge.record import dataclass, field
+from dmr_edge.sources import ROW_FORMAT, Row, SourceSpec, fields
 
 T = TypeVar("T")
 
@@ -37,18 +34,60 @@ def compression_of(head: bytes) -> str | None:
 
 
 def open_document(path: str) -> IO[bytes]:
-    """Open a JSON document for reading, decompressing it when its content says so."""
+    """Open a JSON document for reading, decompressing it when its content says so.
+
+    Only the decompressor the content needs is imported. A corrupt or cut compressed
+    stream raises ``ParseError`` from ``read``, whichever library found it.
+    """
     raw = open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
     head = raw.read(6)
     raw.seek(0)
     kind = compression_of(head)
     if kind == "gzip":
-        return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
-    if kind == "xz":
-        return lzma.LZMAFile(raw, "rb")  # type: ignore[return-value]
-    if kind == "bz2":
-        return bz2.BZ2File(raw, "rb")  # type: ignore[return-value]
-    return raw
+        import gzip
+        import zlib
+
+        inner: Any = gzip.GzipFile(fileobj=raw, mode="rb")
+        errors: tuple[type[BaseException], ...] = (OSError, EOFError, zlib.error)
+    elif kind == "xz":
+        import lzma
+
+        inner, errors = lzma.LZMAFile(raw, "rb"), (lzma.LZMAError, EOFError)  # noqa: SIM115
+    elif kind == "bz2":
+        import bz2
+
+        inner, errors = bz2.BZ2File(raw, "rb"), (OSError, EOFError)  # noqa: SIM115
+    else:
+        return raw
+    return _Decompressed(inner, raw, errors, kind)  # type: ignore[return-value]
+
+
+class _Decompressed:
+    """A decompressing reader whose corrupt input is a ``ParseError``."""
+
+    def __init__(
+        self, inner: Any, raw: IO[bytes], errors: tuple[type[BaseException], ...], kind: str
+    ) -> None:
+        self.inner, self.raw, self.errors, self.kind = inner, raw, errors, kind
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            return self.inner.read(size)  # type: ignore[no-any-return]
+        except self.errors as exc:
+            raise ParseError(f"cannot decompress ({self.kind}): {exc}") from None
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self.inner.seek(offset, whence)  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        self.inner.close()
+        self.raw.close()
+
+    def __enter__(self) -> _Decompressed:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def ijson_backend() -> str:
@@ -68,22 +107,39 @@ class Records:
     end. ``hints`` says what the parser knows about the record it has just yielded.
     """
 
-    def __init__(self, stream: IO[bytes], spec: SourceSpec, parser: str = "auto") -> None:
-        self.hints = RecordHints()
+    def __init__(
+        self,
+        stream: IO[bytes],
+        spec: SourceSpec,
+        parser: str = "auto",
+        *,
+        digests: bool = False,
+        skip: Callable[[int], bool] | None = None,
+    ) -> None:
         self._records: Iterator[Any]
         if parser == "ijson":
+            self.hints = RecordHints()  # ijson has no record text: no digests, no skipping
             self.hints.surrogates = True  # ijson cannot say: every row is checked
             self._records = _ijson_records(stream, spec)
         else:
+            self.hints = RecordHints(digests=digests, skip=skip, salt=ROW_FORMAT)
             self._records = scan_records(stream, spec.kind, spec.containers, hints=self.hints)
 
     def __iter__(self) -> Iterator[Any]:
         return self._records
 
 
-def iter_records(stream: IO[bytes], spec: SourceSpec, parser: str = "auto") -> Records:
-    """Return the records of one source document (see ``Records``)."""
-    return Records(stream, spec, parser)
+def iter_records(
+    stream: IO[bytes],
+    spec: SourceSpec,
+    parser: str = "auto",
+    *,
+    digests: bool = False,
+    skip: Callable[[int], bool] | None = None,
+) -> Records:
+    """Return the records of one source document (see ``Records``; ``digests`` and
+    ``skip`` as ``RecordHints`` has them)."""
+    return Records(stream, spec, parser, digests=digests, skip=skip)
 
 
 class _RecordBound:
@@ -190,22 +246,35 @@ class ParseStats:
 
 
 class RowStream:
-    """Records → rows; rejected records are counted with their first few reasons."""
+    """Records → rows, each ending with its record's digest (None when unknown); rejected
+    records are counted with their first few reasons. A record the scanner skipped as
+    unchanged is counted and yields no row. ``on_row`` is told each row's id as it is
+    converted, in document order."""
 
-    def __init__(self, records: Iterable[Any], spec: SourceSpec) -> None:
+    def __init__(
+        self,
+        records: Iterable[Any],
+        spec: SourceSpec,
+        on_row: Callable[[int], None] | None = None,
+    ) -> None:
         self.records = records
         self.spec = spec
         self.stats = ParseStats()
+        self.on_row = on_row
         # Records from anything but the scanner may hold lone surrogates anywhere.
         self.hints = records.hints if isinstance(records, Records) else _EVERY_ROW
 
     def __iter__(self) -> Iterator[Row]:
         to_row = self.spec.to_row
         columns = self.spec.columns
+        at = columns.index("id")
         stats = self.stats
         hints = self.hints
+        on_row = self.on_row
         for record in self.records:
             stats.records += 1
+            if record is SKIPPED:
+                continue
             try:
                 row = to_row(record)
                 if hints.surrogates:
@@ -215,7 +284,9 @@ class RowStream:
                 if len(stats.reasons) < MAX_REASONS:
                     stats.reasons.append(f"record {stats.records}: {exc}")
                 continue
-            yield row
+            if on_row is not None:
+                on_row(row[at])
+            yield (*row, hints.digest)
 
 
 _EVERY_ROW = RecordHints()

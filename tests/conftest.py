@@ -14,6 +14,7 @@ from typing import Any, Callable, Dict, List, Optional
 import pytest
 
 from dmr_edge.sources import SOURCES
+from dmr_edge.sources.tables import REPEATER_COLUMNS, TALKGROUP_COLUMNS, USER_COLUMNS
 from tests.upstream import Upstream
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -281,13 +282,21 @@ def table_rows(db: Path, sql: str, args: tuple = ()) -> List[tuple]:
         conn.close()
 
 
+DATA_COLUMNS = {
+    "users": ", ".join(USER_COLUMNS),
+    "repeaters": ", ".join(REPEATER_COLUMNS),
+    "talkgroups": ", ".join(TALKGROUP_COLUMNS),
+}  # every column but the digest of the record each row was made from
+
+
 def dump(db: Path) -> Dict[str, List[tuple]]:
-    """Every data row of the database, sorted, for comparing two databases."""
+    """Every data row of the database, sorted, for comparing two databases (the digests,
+    a cache of which record text made which row, left out: ijson gives none)."""
     conn = sqlite3.connect(str(db))
     try:
         return {
-            table: sorted(conn.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
-            for table in ("users", "repeaters", "talkgroups")
+            table: sorted(conn.execute(f"SELECT {columns} FROM {table}").fetchall(), key=repr)
+            for table, columns in DATA_COLUMNS.items()
         }
     finally:
         conn.close()

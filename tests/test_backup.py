@@ -34,7 +34,7 @@ def test_backup_is_a_verified_standalone_copy_of_the_database(cli, synced, tmp_p
     report = json.loads(result.out)
     assert report["path"] == str(out) and report["integrity_check"] == "ok"
     assert report["counts"] == {"users": 2, "repeaters": 8, "talkgroups": 5}
-    assert report["schema_version"] == 1 and report["removed"] == []
+    assert report["schema_version"] == 2 and report["removed"] == []
     assert dump(out) == dump(tmp_path / "db.sqlite")
     conn = sqlite3.connect(str(out))
     try:

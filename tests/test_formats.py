@@ -14,8 +14,9 @@ from tests.conftest import FIXTURES, tiny_documents
 
 
 def rows_of(source: str, document: bytes, parser: str = "auto"):
+    """The rows a document gives (without the digest of each record's text ending them)."""
     stream = RowStream(iter_records(io.BytesIO(document), SOURCES[source], parser), SOURCES[source])
-    return list(stream), stream.stats
+    return [row[:-1] for row in stream], stream.stats
 
 
 def by_column(source: str, row: tuple) -> dict:
@@ -226,7 +227,7 @@ def test_every_hostile_field_value_gives_a_rejected_record_or_a_row_sqlite_store
     insert = f"INSERT INTO t VALUES ({', '.join('?' * len(spec.columns))})"
     for record in hostile_records(source):
         stream = RowStream([record], spec)  # not from the scanner: every row is checked
-        rows = list(stream)  # nothing but RecordError may come out of a record
+        rows = [row[:-1] for row in stream]  # nothing but RecordError may come out of a record
         assert len(rows) + stream.stats.rejected == 1
         if rows:
             conn.execute(insert, rows[0])

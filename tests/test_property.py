@@ -25,7 +25,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import PATHS, write_config
+from tests.conftest import DATA_COLUMNS, PATHS, write_config
 from tests.upstream import Upstream
 
 # A random second version may be much smaller than the first: let it replace it.
@@ -160,7 +160,8 @@ def test_random_valid_users_round_trip_through_sync_and_export(upstream_module, 
             code, out, err = sync(tmp)
             assert code == 0, err
         want = expected_users(second)
-        assert rows(tmp / "db.sqlite", "SELECT * FROM users ORDER BY id") == want
+        users_sql = f"SELECT {DATA_COLUMNS['users']} FROM users ORDER BY id"
+        assert rows(tmp / "db.sqlite", users_sql) == want
 
         table = list(csv.reader(io.StringIO(export(tmp, "usercsv"))))
         assert table[0] == ["RADIO_ID", "CALLSIGN", "FIRST_NAME", "LAST_NAME", "CITY", "STATE",
@@ -244,7 +245,7 @@ def users_table(db: Path) -> Optional[List[tuple]]:
     conn = sqlite3.connect(str(db))
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        return conn.execute("SELECT * FROM users ORDER BY id").fetchall()
+        return conn.execute(f"SELECT {DATA_COLUMNS['users']} FROM users ORDER BY id").fetchall()
     finally:
         conn.close()
 

@@ -57,7 +57,7 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
             "--chunk",
             type=positive_int_arg,
             metavar="N",
-            help="rows per write batch (default 1000, or by memory in auto)",
+            help="rows per write batch (default 500)",
         )
         parser.add_argument(
             "--offline", action="store_true", help="do not download: apply what the cache holds"

@@ -6,13 +6,18 @@ column values for its table, or raises ``RecordError`` (the record is skipped an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable
 
+from dmr_edge.record import dataclass
 from dmr_edge.sources import brandmeister, hearham, radioid, tgif
 from dmr_edge.sources.tables import REPEATER_COLUMNS, TALKGROUP_COLUMNS, USER_COLUMNS
 
 Row = tuple[Any, ...]
+
+# The version of the record → row conversions. It seeds the digests that let a sync skip a
+# record whose text did not change: bump it whenever a conversion changes, so that rows
+# made by the old code are converted again.
+ROW_FORMAT = 1
 
 
 @dataclass(frozen=True)

@@ -11,39 +11,68 @@ _NETWORKS = {"bm": "BrandMeister", "brandmeister": "BrandMeister", "tgif": "TGIF
 
 
 def user_row(record: Any) -> tuple[Any, ...]:
-    """Given one users.json record (old or new shape), return a users row."""
-    record = fields.record(record)
-    raw_id = record.get("id")
+    """Given one users.json record (old or new shape), return a users row.
+
+    The common case (an integer id, plain strings of sensible length) takes the inline path;
+    anything else goes through the checks of ``fields``, with the same result. 295,000
+    users a sync make the difference worth its lines.
+    """
+    if type(record) is not dict:
+        record = fields.record(record)
+    get = record.get
+    raw_id = get("id")
     if raw_id is None:
-        raw_id = record.get("radio_id")
-    radio_id = fields.ident(raw_id, "id", fields.MAX_RADIO_ID)
-    call = fields.callsign(record.get("callsign"))
+        raw_id = get("radio_id")
+    if type(raw_id) is int and 0 < raw_id <= _MAX_RADIO_ID:
+        radio_id = raw_id
+    else:
+        radio_id = fields.ident(raw_id, "id", fields.MAX_RADIO_ID)
+    call = get("callsign")
+    if type(call) is str and len(call) <= _MAX_CALLSIGN:
+        call = call.strip().upper()
+    else:
+        call = fields.callsign(call)
     if not call:
         raise RecordError(f"user {radio_id} has no callsign")
-    first = record.get("fname")
+    first = get("fname")
     if first is None:
-        first = record.get("name")
+        first = get("name")
+    surname, city, state, country = get("surname"), get("city"), get("state"), get("country")
+    status = get("account_validation_status")
     return (
         radio_id,
         call,
-        fields.text(first, "fname"),
-        fields.text(record.get("surname"), "surname"),
-        fields.text(record.get("city"), "city"),
-        fields.text(record.get("state"), "state"),
-        fields.text(record.get("country"), "country"),
-        _flag(record.get("has_valid_callsign")),
-        _flag(record.get("has_valid_email")),
-        fields.optional_text(record.get("account_validation_status"), "account_validation_status"),
+        first.strip()
+        if type(first) is str and len(first) <= _TEXT
+        else fields.text(first, "fname"),
+        surname.strip()
+        if type(surname) is str and len(surname) <= _TEXT
+        else fields.text(surname, "surname"),
+        city.strip() if type(city) is str and len(city) <= _TEXT else fields.text(city, "city"),
+        state.strip()
+        if type(state) is str and len(state) <= _TEXT
+        else fields.text(state, "state"),
+        country.strip()
+        if type(country) is str and len(country) <= _TEXT
+        else fields.text(country, "country"),
+        _flag(get("has_valid_callsign")),
+        _flag(get("has_valid_email")),
+        None if status is None else fields.optional_text(status, "account_validation_status"),
     )
+
+
+_MAX_RADIO_ID = fields.MAX_RADIO_ID
+_MAX_CALLSIGN = fields.MAX_CALLSIGN
+_TEXT = fields.MAX_TEXT
+_FLAGS = {1: 1, "1": 1, 0: 0, "0": 0}  # True and False hash as 1 and 0: they map too
 
 
 def _flag(value: Any) -> Any:
     """radioid's flags are 0/1, as integers or (has_valid_callsign) as strings."""
-    if value in (1, "1", True):
-        return 1
-    if value in (0, "0", False):
-        return 0
-    return None
+    try:
+        return _FLAGS.get(value)
+    except TypeError:  # a list or an object: not a flag
+        return None
 
 
 def network_name(value: Any) -> Any:
