@@ -56,13 +56,15 @@ def table_written(bench: Bench, rows: dict[str, Measured]) -> Table:
         "process (write_bytes less cancelled_write_bytes, read once it exited), with the "
         f"default configuration ({bench.users_note()}). The parts add up to it.",
         "Cache: the files created or replaced in the cache directory, each at its size in "
-        "whole 4 KiB pages (a file only touched, same inode and size, costs nothing). "
-        "Database + WAL: what SQLite wrote to the database, its WAL and -shm, counted "
-        "inside the process around each call into SQLite on the calling thread's own "
-        "io counters. Exports: the files written where `[export]` points, as for the cache.",
-        "Other: the rest of the total: the lock file, temporary files that reached the "
-        "disk before they were removed, any file outside the run directory (a .pyc), "
-        "and the rounding of each file to whole pages (so a few kB either way).",
+        "whole 4 KiB pages (a file only touched, same inode and size, costs nothing), and "
+        "the temporary files written there and removed, less what their removal cancelled "
+        "before it reached the disk. Exports: the same, where `[export]` points.",
+        "Other: the other files of the run the process wrote: the lock file (4 kB), a "
+        "heartbeat. Database + WAL: the rest, the database, its WAL and -shm; never less "
+        "than what SQLite wrote inside the process's calls into it, which the process "
+        "counts on the calling thread's own io counters (JSON: "
+        "`db_written_in_sqlite_calls_bytes`); the difference is what SQLite spilled to the "
+        "WAL while a query's rows were stepped.",
         "Downloaded: the bytes that came over HTTP, gzip-compressed as the mirror (like "
         "the upstreams) sends them. Cache on disk: the space the cache directory "
         "takes afterwards; on Pi-Star and OpenWrt it is a tmpfs, so this is RAM.",

@@ -87,10 +87,9 @@ def table_incremental(bench: Bench, users_cold: Measured) -> tuple[Table, dict[s
         "0.33 % (613 added, 30 removed, 343 changed of 295,113).",
         "Written, all: every byte the sync process wrote (/proc/<pid>/io write_bytes "
         "less cancelled_write_bytes), split by place in table 7.",
-        "Written to db: what SQLite wrote to the database, its WAL and -shm, counted "
-        "inside the child around each call into SQLite on the calling thread's own "
-        "/proc/thread-self/io. Each changed 4 KiB page is written twice, to the WAL at "
-        "commit and to the database at checkpoint.",
+        "Written to db: what the sync wrote to the database, its WAL and -shm (table 7 "
+        "says how it is told from the rest). Each changed 4 KiB page is written twice, to "
+        "the WAL at commit and to the database at checkpoint.",
         f"Of a cold load: the db bytes against the cold load of all sources above, and "
         f"against a cold load of the users alone ({fmt_written(users_written)}, table 6).",
     ]

@@ -5,13 +5,16 @@ child's ``ru_maxrss`` would include the parent's pages from before exec), which 
 and ijson it imported, and what the whole process wrote so far (``/proc/self/io``).
 
 ``SYNC_CHILD`` runs ``dmr-edge ARGS`` as the console script does, and counts what SQLite
-writes: every connection the process opens is made by a ``sqlite3.Connection`` subclass
-whose calls into SQLite (execute, executemany, executescript, commit, rollback, close,
-backup) are windows over the *calling thread's* ``/proc/thread-self/io``. SQLite writes
-the database, its WAL and its -shm (a shared mapping) only inside those calls and in the
-thread that makes them, so the sum is what the database cost, whatever other threads
-write meanwhile (downloads into the cache, exports). It assumes nothing of the agent's
-own modules, only that it opens its database with ``sqlite3.connect``.
+writes inside its calls: every connection the process opens is made by a
+``sqlite3.Connection`` subclass whose calls into SQLite (execute, executemany,
+executescript, commit, rollback, close, backup) are windows over the *calling thread's*
+``/proc/thread-self/io``, so whatever other threads write meanwhile (downloads into the
+cache) is not counted. It is a floor of what the database cost, not all of it: the rows of
+a query are stepped after ``execute`` returned, by a cursor the subclass cannot reach, and
+SQLite may spill dirty pages of a large transaction to the WAL then. ``runner`` takes the
+database's share as what no other file accounts for, never below this floor. The probe
+assumes nothing of the agent's modules, only that it opens databases with
+``sqlite3.connect``.
 
 It also notes each file the process removes (``os.unlink``, ``os.remove``), with its size
 and the dirty bytes the removal cancelled: a temporary file that reached the disk before
@@ -161,21 +164,24 @@ _sqlite3.connect = _measured_connect
 REMOVAL_PROBE = r"""
 _removed = []
 
-def _measured_removal(original):
-    def remove(path, *args, **kwargs):
+class _MeasuredRemoval:
+    # An instance, not a function: set as a class attribute (pathlib's accessor on Python
+    # 3.9 and 3.10 holds os.unlink so), it must not become a method.
+    def __init__(self, original):
+        self.original = original
+    def __call__(self, path, *args, **kwargs):
         try:
             size = _os.stat(path, dir_fd=kwargs.get("dir_fd")).st_size
             name = _os.fsdecode(_os.fspath(path))
         except (OSError, TypeError, ValueError):
-            return original(path, *args, **kwargs)
+            return self.original(path, *args, **kwargs)
         before = _thread_cancelled()
-        result = original(path, *args, **kwargs)
+        result = self.original(path, *args, **kwargs)
         after = _thread_cancelled()
         if len(_removed) < 10000:
             cancelled = after - before if before is not None and after is not None else None
             _removed.append([_os.path.abspath(name), size, cancelled])
         return result
-    return remove
 
 def _thread_cancelled():
     fd = getattr(_tls, "fd", None)
@@ -193,9 +199,15 @@ def _thread_cancelled():
             return int(line[22:])
     return None
 
-_os.unlink = _measured_removal(_os.unlink)
-_os.remove = _measured_removal(_os.remove)
+_os.unlink = _MeasuredRemoval(_os.unlink)
+_os.remove = _MeasuredRemoval(_os.remove)
+import sys as _sys
+_accessor = getattr(_sys.modules.get("pathlib"), "_NormalAccessor", None)
+if _accessor is not None and hasattr(_accessor, "unlink"):
+    # Imported before this probe (by a .pth file): it holds the unpatched os.unlink.
+    _accessor.unlink = _MeasuredRemoval(_accessor.unlink)
 """
+
 
 SYNC_CHILD = (
     REPORT_CODE

@@ -5,15 +5,19 @@ takes its peak RSS from its own VmHWM, and reads ``/proc/<pid>/io`` while it is 
 (waited for without reaping): ``write_bytes`` less ``cancelled_write_bytes`` is what the
 whole process wrote, every file included. The bytes are then split by place:
 
-- *database*: the database, its WAL, -shm and -journal; for dmr-edge measured inside the
-  child around every call into SQLite (``probes.SQLITE_PROBE``), for other loaders what is
-  left once the files below are counted;
 - *cache*, *exports*: the files (re)written in the cache directory and in the export
   targets' directories, each counted at its size in whole 4 KiB pages (a file created or
-  replaced is written whole; a file only touched, same inode and size, costs nothing),
-  and the files the child wrote there and removed, less what their removal cancelled;
-- *other*: the rest of the total: other files of the run (the lock file), files outside
-  the run directory (a .pyc), and the rounding of each file to whole pages.
+  replaced is written whole; one only touched, same inode and size, costs nothing), and
+  the files the child wrote there and removed, less what their removal cancelled;
+- *other*: the other files of the run directory the child wrote (the lock file, a
+  heartbeat), counted the same way but for small files rewritten in place, which count;
+- *database*: the rest: the database, its WAL, -shm and -journal. For dmr-edge the child
+  also counts what SQLite wrote inside each call into it (``probes.SQLITE_PROBE``), a floor
+  the rest never falls below: SQLite also writes while a query steps (it spills dirty
+  pages of a large transaction to the WAL), which no call window sees.
+
+Writes outside the run directory (a .pyc) would land in the database's share; the bench
+compiles every module first so that none happens.
 """
 
 from __future__ import annotations
@@ -97,13 +101,13 @@ class Run:
 
     @property
     def db_written(self) -> int | None:
-        """Bytes written to the database, its WAL and -shm."""
-        if self.measured_db is not None:
-            return max(0, self.measured_db)
+        """Bytes written to the database, its WAL and -shm: what no other file accounts
+        for, and never less than what the child saw SQLite write inside its calls."""
         if self.written is None:
-            return None
-        rest = sum(self.files.get(place, 0) for place in ("cache", "exports", "files"))
-        return max(0, self.written - rest)
+            return self.measured_db
+        files = sum(self.files.get(place, 0) for place in ("cache", "exports", "files"))
+        rest = max(0, self.written - files)
+        return rest if self.measured_db is None else max(self.measured_db, rest)
 
     def breakdown(self) -> dict[str, int] | None:
         """The bytes written by place (cache, database, exports, other), adding up."""
@@ -150,6 +154,7 @@ class Run:
             "written_by_place": self.breakdown(),
             "files_written_bytes": dict(self.files),
             "db_written_bytes": self.db_written,
+            "db_written_in_sqlite_calls_bytes": self.measured_db,
             "db_calls_measured": self.db_windows,
             "cache_disk_bytes": self.cache_disk,
             "cache_size_bytes": self.cache_size,
@@ -196,14 +201,17 @@ def files_written(
     """Given the files before and after a run, return bytes of files (re)written by place.
 
     A file that is new, or replaced (another inode), or changed size, counts its size in
-    whole pages; one whose inode and size stayed, only its mtime moved, counts nothing.
+    whole pages. One whose inode and size stayed counts nothing in the cache and exports
+    (a 304 only touches the cache), but its size if its mtime moved among the other files
+    (a lock file or heartbeat is rewritten in place).
     """
     found = {"cache": 0, "database": 0, "exports": 0, "files": 0}
     for path, state in after.items():
         old = before.get(path)
-        if old is not None and old[0] == state[0] and old[1] == state[1]:
+        place = places.of(path)
+        if old is not None and old[:2] == state[:2] and (place != "files" or old[2] == state[2]):
             continue
-        found[places.of(path)] += pages(state[1])
+        found[place] += pages(state[1])
     return found
 
 
