@@ -98,14 +98,16 @@ def test_the_demo_refuses_a_keep_directory_that_is_not_empty(tmp_path: Path) -> 
 # --- no network at all: a network namespace of its own (unshare -n leaves loopback down) ---
 
 
-def _namespace_prefix() -> List[str]:
-    """``unshare -rn`` (a user and network namespace), or skip when this system has none."""
+def _namespace_prefix(flags: str = "-rn") -> List[str]:
+    """``unshare -rn`` (user and network namespaces; ``-n`` for root), or skip if not here."""
     if shutil.which("unshare") is None:
         pytest.skip("unshare (util-linux) is not installed")
-    probe = subprocess.run(["unshare", "-rn", "true"], capture_output=True, text=True)
+    if flags == "-n" and os.geteuid() != 0:
+        pytest.skip("unshare -n (a network namespace alone) needs root")
+    probe = subprocess.run(["unshare", flags, "true"], capture_output=True, text=True)
     if probe.returncode != 0:
-        pytest.skip(f"unshare -rn is not allowed here: {probe.stderr.strip()}")
-    return ["unshare", "-rn"]
+        pytest.skip(f"unshare {flags} is not allowed here: {probe.stderr.strip()}")
+    return ["unshare", flags]
 
 
 def _as_nobody() -> List[str]:
@@ -146,10 +148,11 @@ def _demo_in(prefix: List[str], work: Path, python: str) -> subprocess.Completed
     )
 
 
+@pytest.mark.parametrize("flags", ["-n", "-rn"])
 def test_the_demo_runs_in_a_network_namespace_with_loopback_down_and_nothing_else(
-    tmp_path: Path,
+    tmp_path: Path, flags: str
 ) -> None:
-    prefix = _namespace_prefix()
+    prefix = _namespace_prefix(flags)
     down = subprocess.run(
         [*prefix, sys.executable, "-c", "import socket; print(socket.if_nameindex())"],
         capture_output=True,

@@ -102,6 +102,8 @@ class Mirror:
         self.gzip = gzip
         self.routes: dict[str, _Route] = {}
         self.lock = threading.Lock()
+        self.idle = threading.Condition(self.lock)
+        self.in_flight = 0
         self.requests = 0
         self.log: list[Served] = []
         self.server: Any = None
@@ -137,6 +139,7 @@ class Mirror:
     def lookup(self, route: str) -> _Route | None:
         with self.lock:
             self.requests += 1
+            self.in_flight += 1
             return self.routes.get(route)
 
     def url(self, route: str) -> str:
@@ -146,15 +149,22 @@ class Mirror:
     def port(self) -> int:
         return int(self.server.server_address[1])
 
-    def take_log(self) -> list[Served]:
-        """Return the answers given since the last call, and forget them."""
-        with self.lock:
+    def take_log(self, settle: float = 2.0) -> list[Served]:
+        """Return the answers given since the last call, and forget them.
+
+        A client may have its answer a moment before the mirror notes it: wait up to
+        ``settle`` seconds for the answers in flight to be noted.
+        """
+        with self.idle:
+            self.idle.wait_for(lambda: self.in_flight == 0, timeout=settle)
             log, self.log = self.log, []
         return log
 
     def _served(self, record: Served) -> None:
-        with self.lock:
+        with self.idle:
             self.log.append(record)
+            self.in_flight -= 1
+            self.idle.notify_all()
 
     # --- the server ------------------------------------------------------------------
 
@@ -180,18 +190,27 @@ class Mirror:
                 route = self.path.split("?")[0].lstrip("/")
                 route = route[: -len(".json")] if route.endswith(".json") else route
                 found = owner.lookup(route)
+                served = Served(route, 0, started, started, 0, "identity")
+                try:
+                    served.status, served.body_bytes, served.encoding = self._send(found, body)
+                finally:
+                    # Noted even when the client went away mid-answer (status 0 then).
+                    served.ended = time.monotonic()
+                    owner._served(served)
+
+            def _send(self, found: _Route | None, body: bool) -> tuple[int, int, str]:
+                """Answer the request; return (status, body bytes sent, encoding)."""
                 if owner.latency:
                     time.sleep(owner.latency)
                 if found is None:
                     self._empty(404, None)
-                    owner._served(Served(route, 404, started, time.monotonic(), 0, "identity"))
-                    return
+                    return 404, 0, "identity"
                 if found.etag is not None and found.etag in self.headers.get("If-None-Match", ""):
                     self._empty(304, found.etag)
-                    owner._served(Served(route, 304, started, time.monotonic(), 0, "identity"))
-                    return
+                    return 304, 0, "identity"
                 accepts = "gzip" in self.headers.get("Accept-Encoding", "").lower()
                 packed = found.gzip_path if accepts else None
+                sent = 0
                 with open(packed or found.path, "rb") as handle:
                     size = os.fstat(handle.fileno()).st_size
                     self.send_response(200)
@@ -204,12 +223,10 @@ class Mirror:
                         self.send_header("ETag", found.etag)
                     self.end_headers()
                     self.wfile.flush()
-                    sent = 0
                     if body:
                         with contextlib.suppress(OSError):
                             sent = self._body(handle, size)
-                encoding = "gzip" if packed is not None else "identity"
-                owner._served(Served(route, 200, started, time.monotonic(), sent, encoding))
+                return 200, sent, "gzip" if packed is not None else "identity"
 
             def _empty(self, status: int, tag: str | None) -> None:
                 self.send_response(status)
