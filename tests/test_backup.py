@@ -155,9 +155,9 @@ def test_backup_into_a_missing_directory_fails_with_one_line(cli, synced, tmp_pa
 
 
 def _users_file(path: Path, scale: float, change: float) -> int:
-    """A large users.json: from dmr_edge.generate when present, else built here."""
+    """A large users.json: from dmr_edge.bench.generate when present, else built here."""
     try:
-        from dmr_edge.generate import generate_file
+        from dmr_edge.bench.generate import generate_file
     except ImportError:  # pragma: no cover - the generator is part of the package
         count = int(295_000 * scale)
         users = (

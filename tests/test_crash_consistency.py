@@ -28,7 +28,7 @@ from dmr_edge.sources import SOURCES
 from tests.conftest import PATHS, ROOT, write_config
 from tests.upstream import Fault, Upstream
 
-generate = pytest.importorskip("dmr_edge.generate", reason="needs the data generator")
+generate = pytest.importorskip("dmr_edge.bench.generate", reason="needs the data generator")
 
 pytestmark = pytest.mark.slow
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from dmr_edge.bench.generate import generate
 from dmr_edge.config import load_settings
 from dmr_edge.daemon import Daemon
-from dmr_edge.generate import generate
 from tests.conftest import PATHS, dump, run_dmr_edge, table_rows
 from tests.test_daemon_process import DaemonProcess, daemon_config
 from tests.upstream import Fault

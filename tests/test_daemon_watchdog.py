@@ -19,7 +19,7 @@ from typing import Any, List, Optional, Tuple
 
 import pytest
 
-from dmr_edge.generate import generate
+from dmr_edge.bench.generate import generate
 from dmr_edge.watchdog import (
     Heartbeat,
     Liveness,
@@ -174,7 +174,7 @@ class NotifySocket:
 
 
 def generated_count(scale: float) -> int:
-    from dmr_edge.generate import record_count
+    from dmr_edge.bench.generate import record_count
 
     return record_count(USERS, scale)
 

@@ -12,14 +12,14 @@ from typing import Any
 
 import pytest
 
-from dmr_edge.generate import (
+from dmr_edge.bench.generate import (
     DEFAULT_COUNTS,
     SOURCES,
     generate,
     generate_file,
-    main,
     record_count,
 )
+from dmr_edge.bench.generate.__main__ import main
 
 
 def _bytes(source: str, **kw: Any) -> bytes:

@@ -124,7 +124,7 @@ def test_scanning_non_ascii_users_does_not_grow_the_heap_with_the_file(tmp_path)
     # ~12 MB of freed heap after 295k generated users, growing with the file.
     if not Path("/proc/self/status").exists():
         pytest.skip("needs /proc/self/status (VmHWM)")
-    from dmr_edge.generate import generate_file
+    from dmr_edge.bench.generate import generate_file
 
     users = tmp_path / "users.json"
     generate_file("radioid_users", users, scale=0.5, seed=2)

@@ -29,7 +29,7 @@ from dmr_edge.sources import SOURCES
 from tests.conftest import PATHS, ROOT, run_dmr_edge, tiny_documents, write_config
 from tests.upstream import Fault, Upstream
 
-generate = pytest.importorskip("dmr_edge.generate", reason="needs the data generator")
+generate = pytest.importorskip("dmr_edge.bench.generate", reason="needs the data generator")
 
 USERS = PATHS["radioid_users"]
 

@@ -32,6 +32,7 @@ COMMANDS = {
     "import": ("dmr_edge.cli.importfile", "load a file brought by hand"),
     "backup": ("dmr_edge.cli.backup", "an online, consistent copy of the database"),
     "bench": ("dmr_edge.cli.bench", "performance tables on this machine"),
+    "demo": ("dmr_edge.cli.demo", "try it with no network: a loopback mirror, sync, lookup"),
 }
 
 

@@ -43,8 +43,8 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
         type=Path,
         default=[],
         metavar="FILE",
-        help="a real users.json (plain, .gz, .xz, .bz2) for tables 1-3, 5 and 6; "
-        "give a second, newer one to measure the real change between them",
+        help="a real users.json (plain, .gz, .xz, .bz2) for every table but 4; "
+        "give a second, newer one to measure the real week between them",
     )
     parser.add_argument(
         "--repeat",
@@ -65,7 +65,7 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Any) -> int:
-    from dmr_edge.bench import run_bench
+    from dmr_edge.bench.run import run_bench
 
     command = "dmr-edge bench"
     if args.scale != 1.0:
