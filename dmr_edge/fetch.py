@@ -253,7 +253,10 @@ class Fetcher:
         timer.start()
         try:
             temp = cache.new_temp(name)
-            with open(temp, "wb") as raw:
+            # The empty file mkstemp made, opened without truncating it: ext4 flushes a file
+            # truncated and rewritten when it is closed, so a download then found to be the
+            # same document (and discarded) would still have been written to the card.
+            with open(temp, "r+b") as raw:
                 body = _Body(response, raw, self.compress)
                 for block in body.blocks():
                     if first and block.lstrip()[:1] == b"<":
