@@ -96,7 +96,7 @@ CREATE TABLE source_state (
 _SCHEMA_V2 = """
 ALTER TABLE users ADD COLUMN digest INTEGER;
 ALTER TABLE repeaters ADD COLUMN digest INTEGER;
-ALTER TABLE talkgroups ADD COLUMN digest INTEGER
+ALTER TABLE talkgroups ADD COLUMN digest INTEGER;
 """
 
 MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1, 2: _SCHEMA_V2}

@@ -29,10 +29,12 @@ def plan(bench: Bench) -> None:
 
 def plan_loaders(bench: Bench) -> None:
     """Plan the sqlite3 shell's ``.import`` (when installed) and the naive loader."""
-    from dmr_edge.store import MIGRATIONS, SCHEMA_VERSION
+    from dmr_edge.store import MIGRATIONS
 
     users_doc = bench.docs / f"{USERS}.json"
-    schema = "\n".join(MIGRATIONS[v] for v in range(1, SCHEMA_VERSION + 1))
+    # The tables and indexes as the first schema has them: the same rows in the same table,
+    # without the digest column the agent adds for its own incremental syncs.
+    schema = MIGRATIONS[1]
     schema_path = bench.work / "schema.sql"
     schema_path.write_text(schema, encoding="utf-8")
     sqlite_cli = shutil.which("sqlite3")
