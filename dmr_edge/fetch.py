@@ -30,6 +30,49 @@ _BLOCK = 1 << 16
 Progress = Callable[[str, int, Optional[int]], None]  # (source, bytes so far, total or None)
 
 
+def load_requests() -> Any:
+    """Import requests without the character-set detector it loads for ``Response.text``.
+
+    charset_normalizer is 3.7 MB of compiled modules, and the agent never decodes a body as
+    text that way (it reads bytes). requests 2.32 and newer carry on without a detector
+    (with a warning, silenced here); an older one (Debian bullseye's 2.25) needs chardet
+    to import at all, and then gets it as usual.
+    """
+    global _requests
+    with _requests_lock:  # the downloads start in threads: one of them imports, once
+        if _requests is None:
+            _requests = _import_requests()
+        return _requests
+
+
+_requests: Any = None
+_requests_lock = threading.Lock()
+
+
+def _import_requests() -> Any:
+    import sys
+    import warnings
+
+    kept_out = [name for name in ("charset_normalizer", "chardet") if name not in sys.modules]
+    for name in kept_out:
+        sys.modules[name] = None  # type: ignore[assignment]  # "import" of it now fails
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import requests
+    except ImportError:
+        for name in [n for n in sys.modules if n == "requests" or n.startswith("requests.")]:
+            del sys.modules[name]  # half imported: import it again, detector and all
+        for name in kept_out:
+            sys.modules.pop(name, None)
+        import requests
+    finally:
+        for name in kept_out:
+            if name in sys.modules and sys.modules[name] is None:
+                del sys.modules[name]
+    return requests
+
+
 @dataclass
 class FetchResult:
     source: str
@@ -79,7 +122,7 @@ class Fetcher:
         self.progress = progress
 
     def _session(self) -> Any:
-        import requests
+        requests = load_requests()
 
         session = requests.Session()
         session.max_redirects = self.http.max_redirects
@@ -152,7 +195,7 @@ class Fetcher:
         return headers
 
     def _attempt(self, source: SourceSettings, cache: Cache, entry: CacheEntry) -> FetchResult:
-        import requests
+        requests = load_requests()
 
         name = source.name
         http = self.http
@@ -209,7 +252,7 @@ class Fetcher:
         import hashlib
         import zlib
 
-        import requests
+        requests = load_requests()
         import urllib3
 
         name = source.name
@@ -258,25 +301,27 @@ class Fetcher:
             # same document (and discarded) would still have been written to the card.
             with open(temp, "r+b") as raw:
                 body = _Body(response, raw, self.compress)
-                for block in body.blocks():
-                    if first and block.lstrip()[:1] == b"<":
-                        raise FetchError("upstream sent an HTML page, not JSON", source=name)
-                    first = first and not block.strip()
-                    digest.update(block)
-                    received += len(block)
-                    if received > self.http.max_bytes:
-                        raise PermanentFetchError(
-                            f"the document is larger than http.max_bytes "
-                            f"({self.http.max_bytes} bytes); refusing it",
-                            source=name,
-                        )
-                    if self.progress is not None:
-                        self.progress(name, response.raw.tell(), total)
-                    if time.monotonic() > deadline:
-                        raise FetchError(
-                            f"download took longer than {self.http.deadline:.0f}s", source=name
-                        )
-                body.close()
+                try:
+                    for block in body.blocks():
+                        if first and block.lstrip()[:1] == b"<":
+                            raise FetchError("upstream sent an HTML page, not JSON", source=name)
+                        first = first and not block.strip()
+                        digest.update(block)
+                        received += len(block)
+                        if received > self.http.max_bytes:
+                            raise PermanentFetchError(
+                                f"the document is larger than http.max_bytes "
+                                f"({self.http.max_bytes} bytes); refusing it",
+                                source=name,
+                            )
+                        if self.progress is not None:
+                            self.progress(name, response.raw.tell(), total)
+                        if time.monotonic() > deadline:
+                            raise FetchError(
+                                f"download took longer than {self.http.deadline:.0f}s", source=name
+                            )
+                finally:
+                    body.close()  # before its file: never a writer left to a closed file
             wire = response.raw.tell()
             if total is not None and wire < total:
                 raise FetchError(f"download cut short at {wire} of {total} bytes", source=name)
@@ -418,7 +463,7 @@ def _expire(response: Any, expired: threading.Event) -> None:
 
 def _describe(exc: BaseException, http: HttpSettings, source: SourceSettings) -> str:
     """Name the fault behind a requests/urllib3 exception in a few plain words."""
-    import requests
+    requests = load_requests()
 
     text = source.redact(str(exc))
     if isinstance(exc, requests.exceptions.ContentDecodingError):

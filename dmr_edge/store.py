@@ -157,7 +157,9 @@ class Store:
     nothing opens no write transaction and switches nothing, so it writes no byte.
     """
 
-    def __init__(self, path: Path, *, readonly: bool = False, cache_kib: int = 2048) -> None:
+    # A 1 MiB page cache: 2 MiB measured no faster for a cold load or the real week (the
+    # merge reads the table in order, and a first load appends), and costs 1 MB of RSS.
+    def __init__(self, path: Path, *, readonly: bool = False, cache_kib: int = 1024) -> None:
         check_sqlite_version()
         self.path = Path(path)
         self.readonly = readonly

@@ -80,3 +80,33 @@ def test_a_plain_offline_sync_imports_no_module_it_does_not_use(tmp_path, synced
     assert unused == {}
     own = {m for m in loaded if m.startswith("dmr_edge")}
     assert own - ALLOWED_OWN == set()  # no other command's code, no export, bench or daemon
+
+
+def run_code(code: str, path: str = "") -> str:
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": f"{path}:{ROOT}" if path else str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=str(ROOT), env=env, timeout=60)  # fmt: skip
+    assert done.returncode == 0, done
+    return done.stdout.strip()
+
+
+def test_requests_comes_without_its_character_set_detector_and_with_no_warning():
+    out = run_code(
+        "import sys, warnings; warnings.simplefilter('error'); "
+        "from dmr_edge.fetch import load_requests; r = load_requests(); r.Session(); "
+        "print(sorted(m for m in ('charset_normalizer', 'chardet') if m in sys.modules))"
+    )
+    assert out == "[]"
+
+
+def test_an_older_requests_that_needs_its_detector_gets_it(tmp_path):
+    """Debian bullseye's requests 2.25 imports chardet unconditionally."""
+    (tmp_path / "requests").mkdir()
+    (tmp_path / "requests" / "__init__.py").write_text("import chardet\nVERSION = 'old'\n")
+    (tmp_path / "chardet.py").write_text("")
+    out = run_code(
+        "import sys; from dmr_edge.fetch import load_requests; r = load_requests(); "
+        "print(r.VERSION, 'chardet' in sys.modules)",
+        str(tmp_path),
+    )
+    assert out == "old True"

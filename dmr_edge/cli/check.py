@@ -16,9 +16,9 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 
 def probe(source: Any, settings: Any) -> dict[str, Any]:
     """Send one HEAD request (no body is downloaded); return status and latency."""
-    import requests
+    from dmr_edge.fetch import USER_AGENT, load_requests
 
-    from dmr_edge.fetch import USER_AGENT
+    requests = load_requests()
 
     url = source.url
     headers = {"User-Agent": USER_AGENT}
