@@ -33,6 +33,7 @@ COMMANDS = {
     "import": ("dmr_edge.cli.importfile", "load a file brought by hand"),
     "backup": ("dmr_edge.cli.backup", "an online, consistent copy of the database"),
     "bench": ("dmr_edge.cli.bench", "performance tables on this machine"),
+    "setup": ("dmr_edge.cli.setup", "set a hotspot up in one command (pi-star)"),
 }
 
 
