@@ -13,20 +13,47 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from dmr_edge.errors import ConfigError
 from dmr_edge.stream import open_document
 
 TEMP_SUFFIX = ".tmp"
+# A time stamp this far ahead of the clock is in the future: a clock that was set back
+# (a Pi without a real-time clock that synced while its time was wrong). Such an age is
+# not "fresh" but unknown, so the source is fetched again. The slack covers file systems
+# that round times up (FAT keeps 2 s).
+FUTURE_SLACK = 5.0
+
+
+def age_since(stamp: float, now: float | None = None) -> float:
+    """Return the seconds since ``stamp``: infinite (stale) when it lies in the future."""
+    age = (time.time() if now is None else now) - stamp
+    if age < -FUTURE_SLACK:
+        return float("inf")
+    return max(0.0, age)
+
+
+def temp_pattern(*names: str) -> re.Pattern[str]:
+    """Return the pattern of the temporary files ``tempfile.mkstemp`` makes for any of
+    ``names`` (``.NAME.XXXXXXXX.tmp``): only those are removed as leftovers, never another
+    program's temporary file in a shared directory."""
+    alternatives = "|".join(re.escape(name) for name in names)
+    return re.compile(rf"^\.(?:{alternatives})\.[a-z0-9_]{{8}}{re.escape(TEMP_SUFFIX)}$")
 
 
 @dataclass
 class CacheMeta:
     url: str
-    sha256: str
+    sha256: str  # of the cache file's JSON content
+    # Of the document the upstream last sent (the validators below belong to it). The same
+    # as ``sha256`` unless a file imported by hand replaced the download: the upstream
+    # sending that older document again is then no change.
+    upstream_sha256: str | None = None
     size: int = 0
     mtime_ns: int = 0
     etag: str | None = None
@@ -43,7 +70,8 @@ class CacheEntry:
     path: Path
     exists: bool
     meta: CacheMeta | None  # None when missing or not matching the cache file
-    age: float  # seconds since the last successful check; inf when missing
+    age: float  # seconds since the last successful check; inf when missing or in the future
+    checked_at: float = 0.0  # when the upstream last delivered or confirmed it (0: missing)
 
     def sha256(self) -> str:
         """Return the content hash, from the sidecar or by reading the file."""
@@ -118,7 +146,16 @@ class Cache:
         return self.directory / f"{name}.meta.json"
 
     def ensure(self) -> None:
-        ensure_dir(self.directory)
+        """Create the cache directory; raise ``ConfigError`` naming it when it cannot be
+        (a parent nobody may write, a file in its place)."""
+        try:
+            ensure_dir(self.directory)
+        except OSError as exc:
+            raise ConfigError(
+                f"cache_dir {self.directory}: cannot create it: {exc.strerror or exc}"
+            ) from None
+        if not self.directory.is_dir():
+            raise ConfigError(f"cache_dir {self.directory}: exists and is not a directory")
 
     def entry(self, name: str) -> CacheEntry:
         path = self.path(name)
@@ -134,7 +171,7 @@ class Cache:
             checked = meta_path.stat().st_mtime if meta is not None else st.st_mtime
         except OSError:
             checked = st.st_mtime
-        return CacheEntry(name, path, True, meta, max(0.0, time.time() - checked))
+        return CacheEntry(name, path, True, meta, age_since(checked), checked)
 
     def _read_meta(self, name: str) -> CacheMeta | None:
         try:
@@ -168,22 +205,33 @@ class Cache:
         with contextlib.suppress(OSError):
             os.utime(self.meta_path(name))
 
+    def drop(self, name: str) -> None:
+        """Remove the cache file of ``name`` and its sidecar (a document that was refused)."""
+        _unlink(self.path(name))
+        _unlink(self.meta_path(name))
+
     def discard(self, temp: Path | None) -> None:
         if temp is not None:
             _unlink(temp)
 
     def remove_stale_temps(self) -> int:
-        """Remove temporary files an interrupted run left behind; return how many.
+        """Remove the temporary files an interrupted run of the agent left behind (partial
+        downloads, imports and sidecars of the sources); return how many. Other programs'
+        files in a shared directory are left alone.
 
         Call only while holding the instance lock, so no live download is touched.
         """
+        from dmr_edge.sources import SOURCES
+
+        names = [*SOURCES, *(f"{name}.meta.json" for name in SOURCES)]
+        pattern = temp_pattern(*names)
         removed = 0
         try:
-            names = os.listdir(self.directory)
+            entries = os.listdir(self.directory)
         except OSError:
             return 0
-        for entry in names:
-            if entry.startswith(".") and entry.endswith(TEMP_SUFFIX):
+        for entry in entries:
+            if pattern.match(entry):
                 _unlink(self.directory / entry)
                 removed += 1
         return removed

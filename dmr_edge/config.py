@@ -35,24 +35,36 @@ PARSERS = ("auto", "scanner", "ijson")
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None: 1}
+# The longest duration accepted anywhere: far beyond any sensible interval or timeout, and
+# short enough for every timer, socket timeout and sleep the agent hands it to.
+MAX_DURATION = 366 * 86400.0
+# Bounds of the integer settings: a larger chunk only costs memory, more retries or
+# redirects only delay the one-line error.
+MAX_CHUNK = 100_000
+MAX_RETRIES = 100
+MAX_REDIRECTS = 100
 
 
 def parse_duration(value: Any) -> float:
     """Given ``90s``, ``15m``, ``1h``, ``2d`` or a number of seconds, return seconds.
 
-    Raise ``ValueError`` for anything else, including negative values.
+    Raise ``ValueError`` for anything else: negative, not finite (TOML allows ``nan`` and
+    ``inf``) or longer than ``MAX_DURATION`` (366 days).
     """
-    if isinstance(value, bool):
-        raise ValueError("a duration such as 90s, 15m, 1h or 2d")
-    if isinstance(value, (int, float)):
-        if value < 0:
-            raise ValueError("a duration that is not negative")
-        return float(value)
-    if isinstance(value, str):
+    seconds: float | None = None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        seconds = float(value)
+    elif isinstance(value, str):
         match = _DURATION.match(value)
         if match:
-            return float(match.group(1)) * _UNITS[match.group(2)]
-    raise ValueError("a duration such as 90s, 15m, 1h or 2d")
+            seconds = float(match.group(1)) * _UNITS[match.group(2)]
+    if seconds is None or seconds != seconds:  # NaN is the only value unequal to itself
+        raise ValueError("a duration such as 90s, 15m, 1h or 2d")
+    if seconds < 0:
+        raise ValueError("a duration that is not negative")
+    if seconds > MAX_DURATION:
+        raise ValueError("a duration of at most 366d")
+    return seconds
 
 
 def format_duration(seconds: float) -> str:
@@ -73,13 +85,29 @@ class SourceSettings:
     enabled: bool = True
     max_age: float | None = None  # None: use [sync] max_age
     api_key: str = ""
+    api_key_file: str = ""
+    # Why ``api_key_file`` could not be read when the configuration loaded (a user who may
+    # read the configuration but not the key: lookup and status need no key). A download
+    # of this source then fails with this line instead of going out without the key.
+    api_key_error: str = ""
 
     def __repr__(self) -> str:  # never show the secret
         key = "<set>" if self.api_key else "''"
         return (
             f"SourceSettings(name={self.name!r}, url={self.url!r}, enabled={self.enabled}, "
-            f"max_age={self.max_age}, api_key={key})"
+            f"max_age={self.max_age}, api_key={key}, api_key_file={self.api_key_file!r})"
         )
+
+    def redact(self, text: str) -> str:
+        """Return ``text`` with this source's key removed, in every spelling an exception
+        message may use (as is, ``repr``-escaped): whatever the HTTP layer says about a
+        header, the key never reaches an error line, a log, the database or a backup."""
+        if not self.api_key:
+            return text
+        for spelling in {self.api_key, repr(self.api_key)[1:-1]}:
+            if spelling:
+                text = text.replace(spelling, "<api key>")
+        return text
 
 
 @dataclass(frozen=True)
@@ -144,8 +172,11 @@ class Settings:
     warnings: tuple[str, ...] = ()
 
     def enabled_sources(self, only: list[str] | None = None) -> list[SourceSettings]:
-        """Return the enabled sources in their canonical order, restricted to ``only``."""
-        names = only if only else [n for n in SOURCES if self.sources[n].enabled]
+        """Return the enabled sources in their canonical order, or those of ``only`` (each
+        once, in the order first named)."""
+        names = (
+            list(dict.fromkeys(only)) if only else [n for n in SOURCES if self.sources[n].enabled]
+        )
         return [self.sources[n] for n in names]
 
     def max_age_for(self, name: str) -> float:
@@ -154,7 +185,13 @@ class Settings:
 
     @property
     def lock_path(self) -> Path:
+        """The work lock: held while the cache or the database is written."""
         return self.db.with_name(self.db.name + ".lock")
+
+    @property
+    def daemon_lock_path(self) -> Path:
+        """Held by ``dmr-edge run`` for its whole life: one daemon per database."""
+        return self.db.with_name(self.db.name + ".run.lock")
 
     @property
     def heartbeat_path(self) -> Path:
@@ -172,12 +209,6 @@ def _bool(value: Any) -> bool:
     raise ValueError("true or false")
 
 
-def _str(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    raise ValueError("a string")
-
-
 def _path(value: Any) -> str:
     if isinstance(value, str) and "\0" not in value:
         return os.path.expanduser(value) if value else value
@@ -185,9 +216,51 @@ def _path(value: Any) -> str:
 
 
 def _url(value: Any) -> str:
-    if isinstance(value, str) and re.match(r"^https?://[^\s/]+", value):
+    if isinstance(value, str) and re.match(r"^https?://[^\s/]+\S*$", value) and value.isascii():
         return value
     raise ValueError("an http:// or https:// URL")
+
+
+# What an HTTP header value may hold: visible ASCII. A key outside it (a line break pasted
+# into a multi-line TOML string, a typographic character) would make the HTTP library fail
+# with the whole header, key included, in its message.
+_KEY = re.compile(r"^[\x21-\x7e]+$")
+
+
+def api_key_value(text: str) -> str:
+    """Given a key as written in the configuration or a key file, return it without the
+    whitespace around it; raise ``ValueError`` (never naming the key) if it cannot be sent.
+
+    A key file may also be Pi-Star's ``/etc/bmapi.key`` (``[key]`` / ``apikey=...``), where
+    ``apikey=None`` means no key.
+    """
+    key = text.strip()
+    named = re.search(r"^\s*apikey\s*=(.*)$", key, re.MULTILINE)
+    if named:
+        key = named.group(1).strip()
+        if key == "None":
+            return ""
+    if key and not _KEY.match(key):
+        raise ValueError(
+            "a key of visible ASCII characters only (no spaces, line breaks or characters "
+            "outside ASCII); the value is not shown"
+        )
+    return key
+
+
+def _api_key(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("a string")
+    return api_key_value(value)
+
+
+def _bounded_int(low: int, high: int, expected: str) -> Callable[[Any], int]:
+    def check(value: Any) -> int:
+        if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
+            return value
+        raise ValueError(expected)
+
+    return check
 
 
 def _positive_int(value: Any) -> int:
@@ -196,10 +269,11 @@ def _positive_int(value: Any) -> int:
     raise ValueError("a positive integer")
 
 
-def _count(value: Any) -> int:
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    raise ValueError("an integer that is 0 or more")
+def _existing_path(value: Any) -> str:
+    path = _path(value)
+    if path and not os.path.exists(path):
+        raise ValueError(f"an existing file or directory ({path} does not exist)")
+    return path
 
 
 def _fraction(value: Any) -> float:
@@ -228,7 +302,7 @@ Schema = Mapping[str, Callable[[Any], Any]]
 
 _SYNC: Schema = {
     "mode": _choice(MODES),
-    "chunk": _positive_int,
+    "chunk": _bounded_int(1, MAX_CHUNK, f"an integer from 1 to {MAX_CHUNK}"),
     "max_age": parse_duration,
     "reject_threshold": _fraction,
     "min_ratio": _fraction,
@@ -239,13 +313,13 @@ _HTTP: Schema = {
     "connect_timeout": _positive_duration,
     "read_timeout": _positive_duration,
     "deadline": _positive_duration,
-    "retries": _count,
+    "retries": _bounded_int(0, MAX_RETRIES, f"an integer from 0 to {MAX_RETRIES}"),
     "backoff": parse_duration,
     "backoff_max": parse_duration,
     "max_retry_after": parse_duration,
-    "max_redirects": _count,
+    "max_redirects": _bounded_int(0, MAX_REDIRECTS, f"an integer from 0 to {MAX_REDIRECTS}"),
     "max_bytes": _positive_int,
-    "ca_bundle": _path,
+    "ca_bundle": _existing_path,
 }
 _DAEMON: Schema = {
     "interval": _positive_duration,
@@ -257,7 +331,13 @@ _DAEMON: Schema = {
 }
 _EXPORT: Schema = {"dmrids": _path, "usercsv": _path}
 _METRICS: Schema = {"textfile": _path}
-_SOURCE: Schema = {"url": _url, "enabled": _bool, "max_age": parse_duration, "api_key": _str}
+_SOURCE: Schema = {
+    "url": _url,
+    "enabled": _bool,
+    "max_age": parse_duration,
+    "api_key": _api_key,
+    "api_key_file": _path,
+}
 _SECTIONS: dict[str, Schema] = {
     "sync": _SYNC,
     "http": _HTTP,
@@ -279,15 +359,43 @@ def _check_table(origin: str, prefix: str, table: Any, schema: Schema) -> dict[s
         try:
             values[key] = schema[key](raw)
         except ValueError as exc:
-            raise ConfigError(f"{origin}: {prefix}.{key}: expected {exc}, got {raw!r}") from None
+            shown = "a secret (not shown)" if key.startswith("api_key") else repr(raw)
+            raise ConfigError(f"{origin}: {prefix}.{key}: expected {exc}, got {shown}") from None
     return values
 
 
-def default_paths(environ: Mapping[str, str]) -> tuple[Path, Path]:
-    """Return the default (database, cache directory) for this user and service manager."""
+def _read_key_file(origin: str, prefix: str, path: str) -> tuple[str, str]:
+    """Return (key, error) from a key file: the key, or why it could not be read (a user
+    allowed to read the configuration but not the key). A key that cannot be sent is a
+    configuration error, never shown."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read(64 * 1024)
+    except PermissionError:
+        return "", f"cannot read {prefix}.api_key_file {path}: permission denied"
+    except FileNotFoundError:
+        raise ConfigError(f"{origin}: {prefix}.api_key_file: {path} does not exist") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or "not UTF-8 text"
+        raise ConfigError(
+            f"{origin}: {prefix}.api_key_file: cannot read {path}: {reason}"
+        ) from None
+    try:
+        return api_key_value(text), ""
+    except ValueError as exc:
+        raise ConfigError(f"{origin}: {prefix}.api_key_file {path}: expected {exc}") from None
+
+
+def default_paths(environ: Mapping[str, str], system: bool = False) -> tuple[Path, Path]:
+    """Return the default (database, cache directory) for this user and service manager.
+
+    ``system``: the configuration in use is the system's (/etc/dmr-edge/config.toml), so
+    its defaults are the system service's paths for every user — the ``pi`` user running
+    ``dmr-edge lookup`` means the service's database, not one of their own.
+    """
     state = environ.get("STATE_DIRECTORY", "").split(":")[0]
     cache = environ.get("CACHE_DIRECTORY", "").split(":")[0]
-    is_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    is_root = system or (hasattr(os, "geteuid") and os.geteuid() == 0)
     home = Path(environ.get("HOME") or Path.home())
     if state:
         db = Path(state) / "dmr.sqlite"
@@ -349,17 +457,21 @@ def load_settings(
             raise ConfigError(f"{path}: cannot read configuration: {exc.strerror}") from None
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    settings = settings_from_document(document, str(path) if path else "defaults", env)
+    system = path is not None and _same_file(path, SYSTEM_CONFIG)
+    settings = settings_from_document(
+        document, str(path) if path else "defaults", env, system=system
+    )
     if path is not None:
         settings = replace(settings, config_path=path)
-        if any(s.api_key for s in settings.sources.values()):
-            try:
-                mode = path.stat().st_mode
-            except OSError:
-                mode = 0
-            if mode & stat.S_IROTH:
+        for source in settings.sources.values():
+            if not source.api_key:
+                continue
+            holder = Path(source.api_key_file) if source.api_key_file else path
+            if _readable_by_everyone(holder):
+                what = "is an API key file" if source.api_key_file else "holds an API key"
                 warnings.append(
-                    f"{path} holds an API key and is readable by every user; chmod 600 or 640 it"
+                    f"{holder} {what} and is readable by every user; chmod 600 or 640 it"
+                    + ("" if source.api_key_file else " (or move the key to api_key_file)")
                 )
     if db:
         settings = replace(settings, db=Path(db).expanduser())
@@ -368,11 +480,28 @@ def load_settings(
     return replace(settings, warnings=tuple(warnings))
 
 
+def _readable_by_everyone(path: Path) -> bool:
+    try:
+        return bool(path.stat().st_mode & stat.S_IROTH)
+    except OSError:
+        return False
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
 def settings_from_document(
-    document: Mapping[str, Any], origin: str, environ: Mapping[str, str]
+    document: Mapping[str, Any], origin: str, environ: Mapping[str, str], system: bool = False
 ) -> Settings:
-    """Given a parsed TOML document, return ``Settings``; raise ``ConfigError`` on any mistake."""
-    default_db, default_cache = default_paths(environ)
+    """Given a parsed TOML document, return ``Settings``; raise ``ConfigError`` on any mistake.
+
+    ``system``: the document is the system configuration (see ``default_paths``).
+    """
+    default_db, default_cache = default_paths(environ, system)
     top_keys = {"db", "cache_dir", "sources", *_SECTIONS}
     for key in document:
         if key not in top_keys:
@@ -398,8 +527,15 @@ def settings_from_document(
                 f"{origin}: unknown source '{name}' (expected one of: {', '.join(SOURCES)})"
             )
     for name, spec in SOURCES.items():
-        values = _check_table(origin, f"sources.{name}", raw_sources.get(name, {}), _SOURCE)
+        prefix = f"sources.{name}"
+        values = _check_table(origin, prefix, raw_sources.get(name, {}), _SOURCE)
         values.setdefault("url", spec.default_url)
+        if values.get("api_key_file"):
+            if values.get("api_key"):
+                raise ConfigError(f"{origin}: {prefix}: give api_key or api_key_file, not both")
+            values["api_key"], values["api_key_error"] = _read_key_file(
+                origin, prefix, values["api_key_file"]
+            )
         sources[name] = SourceSettings(name=name, **values)
     return Settings(
         db=Path(db),

@@ -56,6 +56,7 @@ log = logging.getLogger("dmr_edge.daemon")
 RETRY_BASE_MAX = 60.0  # first retry after a failure: a minute, or interval/16 if shorter
 RETRY_AFTER_MAX = 86400.0  # an upstream asking for more than a day is not taken literally
 STOP_GRACE = 10.0  # how long a stop waits for the cycle to reach a safe point
+LOCK_RETRY = 2.0  # seconds between tries of the work lock while an import or a sync holds it
 HARD_DEADLINE_GRACE = 30.0  # faulthandler's backstop, for a main thread that cannot run
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
@@ -239,18 +240,23 @@ class Daemon:
         self._phases: set[tuple[str, str]] = set()
         self._synced_once = False
         self._rfd = self._wfd = -1
+        self._work_lock = InstanceLock(settings.lock_path)
+        self._lock_waiting_for: int | None = None  # pid already named in the log
 
     # --- lifecycle ---------------------------------------------------------------------
 
     def run(self) -> int:
-        """Hold the instance lock and run cycles until stopped (one with ``once``).
+        """Hold the daemon lock and run cycles until stopped (one with ``once``), each
+        cycle holding the work lock (so ``import`` or ``sync`` may run between cycles).
 
         Return the exit code: 0 when stopped by a signal, the cycle's with ``once``, 1 when
         the watchdog aborted a cycle (then ``stuck`` is set). Raise ``LockError`` when
-        another dmr-edge holds the lock, ``ConfigError`` for an unusable configuration.
+        another daemon holds the lock (or, with ``once`` and no ``wait_for_lock``, another
+        dmr-edge writes the database), ``ConfigError`` for an unusable configuration.
         """
-        lock = InstanceLock(self.settings.lock_path)
+        lock = InstanceLock(self.settings.daemon_lock_path)
         lock.acquire(wait=self.wait_for_lock)
+        self._work_lock = InstanceLock(self.settings.lock_path)
         try:
             self.log_file.use(self.settings.daemon.log_file)
             self._open_wakeup()
@@ -261,7 +267,8 @@ class Daemon:
             self._close_wakeup()
             self.notifier.close()
             self.log_file.close()
-            if not self.stuck:  # a hung thread may still write: keep the lock until exit
+            if not self.stuck:  # a hung thread may still write: keep the locks until exit
+                self._work_lock.release()
                 lock.release()
 
     def request_stop(self) -> None:
@@ -315,7 +322,15 @@ class Daemon:
         if self.once:
             if not names:
                 raise ConfigError("no source is enabled (see [sources.NAME] enabled in the config)")
-            result = self._cycle(names, forced=False)
+            if not self.wait_for_lock:
+                self._work_lock.acquire()
+            while not self._take_work_lock():
+                self._take_signals()
+                if self._stop_requested:
+                    return EXIT_OK
+                self.liveness.alive()
+                self.wait(LOCK_RETRY)
+            result = self._locked_cycle(names, forced=False)
             if result.outcome != "aborted":
                 self.notifier.stopping("stopping after one cycle")
             return result.exit_code
@@ -329,8 +344,14 @@ class Daemon:
             forced = self._now_requested
             self._now_requested = False
             due = self.schedule.forced(names, now) if forced else self.schedule.due_now(names, now)
+            if due and not self._take_work_lock():
+                # An import or a sync writes the database: wait for it, alive and listening.
+                self._now_requested = self._now_requested or forced
+                self.liveness.alive()
+                self.wait(LOCK_RETRY)
+                continue
             if due:
-                result = self._cycle(due, forced)
+                result = self._locked_cycle(due, forced)
                 if result.outcome == "aborted":
                     return result.exit_code
                 if result.outcome in ("stopped", "abandoned"):
@@ -455,6 +476,32 @@ class Daemon:
         self.notifier.ready("configuration reloaded")
 
     # --- one cycle ---------------------------------------------------------------------
+
+    def _take_work_lock(self) -> bool:
+        """Take the work lock if it is free; say once in the log who holds it if not."""
+        if self._work_lock.try_acquire():
+            if self._lock_waiting_for is not None:
+                log.info("the other dmr-edge finished; cycle starting")
+            self._lock_waiting_for = None
+            return True
+        holder = self._work_lock.holder or 0
+        if holder != self._lock_waiting_for:
+            log.info(
+                "waiting: another dmr-edge%s is writing the database (an import or a sync); "
+                "the cycle starts when it ends",
+                f" (pid {holder})" if holder else "",
+            )
+            self._lock_waiting_for = holder
+        return False
+
+    def _locked_cycle(self, names: list[str], forced: bool) -> CycleResult:
+        """Run a cycle holding the work lock, and let go of it afterwards (unless a thread
+        is hung: it may still write, so the lock stays until the process exits)."""
+        try:
+            return self._cycle(names, forced)
+        finally:
+            if not self.stuck:
+                self._work_lock.release()
 
     def _cycle(self, names: list[str], forced: bool) -> CycleResult:
         """Run one cycle in a worker thread and supervise it; return how it went."""

@@ -94,15 +94,20 @@ class Fetcher:
         Retry temporary failures with capped exponential backoff, honouring Retry-After.
         Raise ``FetchError`` (temporary) or ``PermanentFetchError`` when it cannot.
         """
+        if source.api_key_error:
+            raise PermanentFetchError(source.api_key_error, source=source.name)
         attempts = 0
         started = time.monotonic()
         while True:
             attempts += 1
             try:
                 result = self._attempt(source, cache, entry)
-            except PermanentFetchError:
-                raise
             except FetchError as exc:
+                # Whatever the HTTP layer said (a header it refused, a URL it echoed), the
+                # key goes no further than here.
+                exc.message = source.redact(exc.message)
+                if isinstance(exc, PermanentFetchError):
+                    raise
                 if attempts > self.http.retries:
                     raise
                 wait = exc.retry_after
@@ -146,7 +151,7 @@ class Fetcher:
         except requests.exceptions.SSLError as exc:
             session.close()
             raise PermanentFetchError(
-                f"TLS verification failed: {_short(exc)}", source=name
+                f"TLS verification failed: {_short(exc, source)}", source=name
             ) from None
         except (
             requests.exceptions.InvalidSchema,
@@ -154,7 +159,7 @@ class Fetcher:
             requests.exceptions.InvalidURL,
         ) as exc:
             session.close()
-            raise PermanentFetchError(_refused(exc), source=name) from None
+            raise PermanentFetchError(_refused(exc, source), source=name) from None
         except requests.exceptions.TooManyRedirects:
             session.close()
             raise PermanentFetchError(
@@ -169,7 +174,7 @@ class Fetcher:
         except requests.exceptions.RequestException as exc:
             session.close()
             raise FetchError(
-                f"cannot reach upstream: {_describe(exc, http)}", source=name
+                f"cannot reach upstream: {_describe(exc, http, source)}", source=name
             ) from None
         try:
             return self._receive(source, cache, entry, response)
@@ -263,7 +268,7 @@ class Fetcher:
                 ) from None
             if isinstance(exc, requests.exceptions.RequestException):
                 raise FetchError(
-                    f"download failed: {_describe(exc, self.http)}", source=name
+                    f"download failed: {_describe(exc, self.http, source)}", source=name
                 ) from None
             if exc.errno in _LOCAL_WRITE_ERRORS:
                 # The cache directory, not the upstream: a full disk may be freed (75), a
@@ -273,26 +278,35 @@ class Fetcher:
                     f"cannot write the download into {cache.directory}: {exc.strerror}",
                     source=name,
                 ) from None
-            raise FetchError(f"download failed: {exc}", source=name) from None
+            raise FetchError(f"download failed: {_short(exc, source)}", source=name) from None
         except BaseException:
             cache.discard(temp)
             raise
         finally:
             timer.cancel()
+        sha256 = digest.hexdigest()
         meta = CacheMeta(
             url=source.url,
-            sha256=digest.hexdigest(),
+            sha256=sha256,
+            upstream_sha256=sha256,
             etag=response.headers.get("ETag"),
             last_modified=response.headers.get("Last-Modified"),
             fetched_at=time.time(),
             downloaded_bytes=response.raw.tell(),
             http_status=status,
         )
-        if entry.exists and entry.sha256() == meta.sha256:
-            cache.discard(temp)
-            if entry.meta is not None:
-                meta.records = entry.meta.records
-            return FetchResult(name, "same", status, meta, None, meta.downloaded_bytes)
+        if entry.exists:
+            # The same document as the cache holds, or as the upstream sent last time (the
+            # cache holding a newer file imported by hand): nothing changed upstream.
+            known = {entry.sha256()}
+            if entry.meta is not None and entry.meta.upstream_sha256:
+                known.add(entry.meta.upstream_sha256)
+            if sha256 in known:
+                cache.discard(temp)
+                meta.sha256 = entry.sha256()
+                if entry.meta is not None:
+                    meta.records = entry.meta.records
+                return FetchResult(name, "same", status, meta, None, meta.downloaded_bytes)
         return FetchResult(name, "new", status, meta, temp, meta.downloaded_bytes)
 
 
@@ -308,11 +322,11 @@ def _expire(response: Any, expired: threading.Event) -> None:
             sock.shutdown(socket.SHUT_RDWR)
 
 
-def _describe(exc: BaseException, http: HttpSettings) -> str:
+def _describe(exc: BaseException, http: HttpSettings, source: SourceSettings) -> str:
     """Name the fault behind a requests/urllib3 exception in a few plain words."""
     import requests
 
-    text = str(exc)
+    text = source.redact(str(exc))
     if isinstance(exc, requests.exceptions.ContentDecodingError):
         return "the body is corrupt (its Content-Encoding does not decode)"
     cut = re.search(r"IncompleteRead\((\d+) bytes read, (\d+) more expected", text)
@@ -333,15 +347,17 @@ def _describe(exc: BaseException, http: HttpSettings) -> str:
         return "the upstream closed the connection without an answer"
     if "Name or service not known" in text or "NameResolutionError" in text:
         return "cannot resolve the upstream's host name"
-    return _short(exc)
+    return _short(exc, source)
 
 
-def _refused(exc: BaseException) -> str:
-    named = re.search(r"'([^']*)'", str(exc))
+def _refused(exc: BaseException, source: SourceSettings) -> str:
+    named = re.search(r"'([^']*)'", source.redact(str(exc)))
     target = f": {named.group(1)[:200]}" if named else ""
     return f"refused a URL that is not http:// or https://{target}"
 
 
-def _short(exc: BaseException) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+def _short(exc: BaseException, source: SourceSettings) -> str:
+    """Return the first line of an exception's text, the key removed before it is cut."""
+    full = source.redact(str(exc))
+    text = full.splitlines()[0] if full else type(exc).__name__
     return text if len(text) <= 200 else text[:197] + "..."

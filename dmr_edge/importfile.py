@@ -10,9 +10,14 @@ Why the cache is updated too: the next sync compares the cache file's content ha
 the ``applied_hash`` of the database. Were the cache left holding the older download, any
 later sync — offline or with a fresh cache — would see a hash different from the import's
 and re-apply the older file over it. With the import as the cache, an offline sync finds
-nothing to do; and because the cache's sidecar names the file (``file://…``), not the
-source's URL, the next online sync treats the cache as stale and downloads without the old
-validators, so a newer upstream document is applied as soon as the network is back.
+nothing to do.
+
+And why the import keeps the last download's validators: the upstream may still serve the
+older document the import replaced. The next online sync sends that download's ETag and
+Last-Modified, so a 304 keeps the import; and the sidecar remembers the hash of what the
+upstream sent (``upstream_sha256``), so an upstream without validators that answers 200
+with that same older document changes nothing either. Only a document that changed
+upstream is applied over the import.
 
 Compression is recognised by content (gzip, xz, bz2 or plain JSON, whatever the name) by
 ``stream.open_document``; the copy keeps the file's own compression.
@@ -25,7 +30,7 @@ import shutil
 import time
 from pathlib import Path
 
-from dmr_edge.cache import Cache, CacheMeta, content_sha256
+from dmr_edge.cache import Cache, CacheEntry, CacheMeta, content_sha256
 from dmr_edge.config import Settings
 from dmr_edge.errors import ConfigError, ParseError
 from dmr_edge.fetch import FetchResult
@@ -41,6 +46,18 @@ def _check_file(path: Path) -> None:
         raise ConfigError(f"{path}: not a regular file")
     if not os.access(path, os.R_OK):
         raise ConfigError(f"{path}: not readable")
+
+
+def _imported_meta(url: str, digest: str, previous: CacheEntry) -> CacheMeta:
+    """The sidecar of an imported file: its own hash, and the validators and upstream hash
+    of the last download of the same URL (none when there was none)."""
+    meta = CacheMeta(url=url, sha256=digest, fetched_at=time.time(), http_status=0)
+    old = previous.meta
+    if previous.exists and old is not None and old.url == url:
+        meta.etag, meta.last_modified = old.etag, old.last_modified
+        meta.upstream_sha256 = old.upstream_sha256 or old.sha256
+        meta.fetched_at, meta.http_status = old.fetched_at, old.http_status
+    return meta
 
 
 def import_file(
@@ -82,17 +99,13 @@ def import_file(
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
     except Exception as exc:  # a corrupt gzip/xz/bz2 stream: the apply would say the same
         raise ParseError(f"{path}: cannot decompress: {exc}", source=source) from None
+    cache.ensure()
+    cache.remove_stale_temps()
     temp = cache.new_temp(source)
     own_store = store is None
     try:
         shutil.copyfile(path, temp)
-        meta = CacheMeta(
-            url=path.resolve().as_uri(),
-            sha256=digest,
-            fetched_at=time.time(),
-            downloaded_bytes=0,
-            http_status=0,  # no HTTP request: the file came by hand
-        )
+        meta = _imported_meta(settings.sources[source].url, digest, cache.entry(source))
         result = FetchResult(source, "new", 0, meta, temp, 0)
         if store is None:
             store = Store(settings.db)

@@ -9,8 +9,9 @@ from typing import Any
 
 from dmr_edge.cache import Cache
 from dmr_edge.config import Settings
+from dmr_edge.errors import StoreError
 from dmr_edge.sources import SOURCES
-from dmr_edge.store import STATE_FIELDS
+from dmr_edge.store import STATE_FIELDS, read_failure
 from dmr_edge.stream import ijson_backend
 
 
@@ -22,7 +23,11 @@ def _file_size(path: Any) -> int:
 
 
 def read_states(settings: Settings) -> dict[str, dict[str, Any]]:
-    """Return the stored state of every source, read-only (empty when no database yet)."""
+    """Return the stored state of every source, read-only (empty when no database yet).
+
+    Raise ``StoreError`` saying why when the database exists but cannot be read (another
+    user's database without read permission): "cannot read" is never shown as "empty".
+    """
     if not settings.db.exists():
         return {}
     uri = settings.db.resolve().as_uri() + "?mode=ro"
@@ -34,8 +39,10 @@ def read_states(settings: Settings) -> dict[str, dict[str, Any]]:
             ).fetchall()
         finally:
             conn.close()
-    except sqlite3.Error:
-        return {}
+    except sqlite3.Error as exc:
+        if "no such table" in str(exc):
+            return {}  # created, never migrated: a first sync that did not get far
+        raise StoreError(f"{settings.db}: {read_failure(settings.db, exc)}") from None
     return {row[0]: dict(zip(STATE_FIELDS, row[1:])) for row in rows}
 
 
@@ -51,7 +58,7 @@ def collect_status(settings: Settings, now: float | None = None) -> dict[str, An
         entry = cache.entry(name)
         applied_at = state.get("applied_at")
         # The upstream last confirmed or delivered the cached copy (a 200 or a 304).
-        checked_at = now - entry.age if entry.exists and entry.meta is not None else None
+        checked_at = entry.checked_at if entry.exists and entry.meta is not None else None
         successes = [t for t in (applied_at, checked_at) if t]
         sources[name] = {
             "enabled": source.enabled,
@@ -63,7 +70,8 @@ def collect_status(settings: Settings, now: float | None = None) -> dict[str, An
             "age_seconds": round(now - applied_at, 1) if applied_at else None,
             "last_fetch": entry.meta.fetched_at if entry.meta else None,
             "last_success": round(max(successes), 3) if successes else None,
-            "cache_age_seconds": round(entry.age, 1) if entry.exists else None,
+            # Negative ages: a time stamp in the future (the clock was set back).
+            "cache_age_seconds": round(now - entry.checked_at, 1) if entry.exists else None,
             "cache_bytes": _file_size(entry.path) if entry.exists else 0,
             "last_error": state.get("last_error"),
             "last_error_at": state.get("last_error_at"),

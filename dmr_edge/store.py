@@ -8,6 +8,8 @@ not write, and rows that vanished upstream are found by sweeping id ranges chunk
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
@@ -109,6 +111,23 @@ STATE_FIELDS = (
 )
 
 
+def read_failure(path: Path, exc: sqlite3.Error) -> str:
+    """Given a failure to read the database, return one line saying why, in the reader's
+    terms: whose permission is missing, or what a running writer needs first."""
+    text = str(exc)
+    if not os.access(path, os.R_OK):
+        return "cannot read the database: permission denied (it is not readable by this user)"
+    if "readonly" in text or "unable to open" in text:
+        directory = path.parent
+        if not os.access(directory, os.W_OK):
+            return (
+                f"cannot read the database now: it was left in WAL mode and its directory "
+                f"{directory} is not writable by this user; the next sync by the service "
+                "makes it readable (or run this command as the service's user)"
+            )
+    return f"cannot read the database: {text}"
+
+
 def check_sqlite_version() -> None:
     if sqlite3.sqlite_version_info < MIN_SQLITE:
         raise StoreError(
@@ -117,12 +136,23 @@ def check_sqlite_version() -> None:
 
 
 class Store:
-    """One connection to the database, with the schema migrated to ``SCHEMA_VERSION``."""
+    """One connection to the database, with the schema migrated to ``SCHEMA_VERSION``.
+
+    The database is in WAL mode only while this agent writes it, and back in rollback
+    (``DELETE``) mode at rest. WAL lets ``lookup``, ``export`` and ``backup`` read the old
+    version of a source while a sync writes the new one; but a WAL database can only be
+    opened by someone who may write its directory (for the ``-shm`` file), unless another
+    connection has it open. At rest in rollback mode, the database is one file that any
+    user allowed to read it can query: the ``pi`` user can look a callsign up in the
+    service's database without write access to /var/lib/dmr-edge. A sync that changes
+    nothing opens no write transaction and switches nothing, so it writes no byte.
+    """
 
     def __init__(self, path: Path, *, readonly: bool = False, cache_kib: int = 2048) -> None:
         check_sqlite_version()
         self.path = Path(path)
         self.readonly = readonly
+        self._wal = False  # this connection switched the database to WAL
         try:
             if readonly:
                 if not self.path.exists():
@@ -134,20 +164,31 @@ class Store:
                 self.conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=30)
             self.conn.execute(f"PRAGMA cache_size = -{int(cache_kib)}")
             if not readonly:
-                # WAL: readers (lookup, export, backup) see the old or the new version of a
-                # source while a sync writes. FULL: a commit survives a power cut.
-                self.conn.execute("PRAGMA journal_mode = WAL")
+                # Left in WAL by a crash, an older dmr-edge or a reader holding it at the
+                # last close: closing this connection switches it back.
+                mode = self.conn.execute("PRAGMA journal_mode").fetchone()[0]
+                self._wal = str(mode).lower() == "wal"
+                # FULL: a commit survives a power cut.
                 self.conn.execute("PRAGMA synchronous = FULL")
                 self.conn.execute("PRAGMA journal_size_limit = 4194304")
                 self._migrate()
             else:
                 self._check_version()
         except sqlite3.Error as exc:
+            if readonly:
+                raise StoreError(f"{self.path}: {read_failure(self.path, exc)}") from None
             raise StoreError(f"{self.path}: cannot open database: {exc}") from None
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot open database: {exc.strerror}") from None
 
     def close(self) -> None:
+        if self._wal:
+            # Back to a single file any reader may open. It fails while another connection
+            # has the database open (a reader): it then stays in WAL, its -wal and -shm
+            # files stay beside it for every reader, and the next writer tries again.
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("PRAGMA busy_timeout = 0")
+                self.conn.execute("PRAGMA journal_mode = DELETE")
         self.conn.close()
 
     def __enter__(self) -> Store:
@@ -186,6 +227,10 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """Run the block in one write transaction; roll back on any exception."""
+        if not self._wal:
+            # WAL while writing: readers see the old version whole until the commit.
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self._wal = True
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
@@ -254,12 +299,22 @@ class ApplyStats:
 class SourceApplier:
     """Apply one source's rows, chunk by chunk, inside a transaction the caller holds.
 
+    Changed and new rows are upserted as they come; an unchanged row is never written.
     Vanished rows are found by sweeping id ranges: for each chunk, the ids already stored
-    between the previous chunk's highest id and this chunk's highest id that the chunk
-    does not contain are deleted. Upstream files are sorted by id, so this reads each
-    stored id once. A chunk that goes back below the swept range switches to a temporary
-    table of seen ids for the rest of the document; the result is the same either way.
+    between the previous chunk's highest id and this chunk's highest id that the chunk does
+    not contain are candidates for deletion. Upstream files are usually sorted by id, so
+    this reads each stored id once and the candidates are the few rows really gone.
+
+    Nothing is deleted before the document ends, so a document that is not sorted (real
+    rptrs.json files hold two sorted runs; any order must work) never deletes a row that a
+    later chunk brings back. From the first chunk that goes back below the swept range, the
+    ids of every chunk are noted in a temporary table of seen ids; at the end, a candidate
+    is deleted unless it was seen, and so is a stored id above the swept range that was
+    never seen. Candidates are few when the document is sorted and are kept in a short
+    list; many (a reversed document) move to a temporary table: memory stays flat.
     """
+
+    _MAX_LISTED = 10_000  # candidates kept in Python before they move to a temporary table
 
     def __init__(self, store: Store, spec: SourceSpec) -> None:
         self.conn = store.conn
@@ -286,13 +341,22 @@ class SourceApplier:
         self.scope_args: Sequence[Any] = (spec.scope,) if scope_col else ()
         self.range_sql = f"SELECT id FROM {table} WHERE {where_scope}id > ? AND id <= ?"
         self.delete_sql = f"DELETE FROM {table} WHERE {where_scope}id = ?"
+        self.gone_sql = (
+            f"DELETE FROM {table} WHERE {where_scope}id IN (SELECT id FROM temp.dmr_edge_gone)"
+        )
+        self.unseen_gone_sql = (
+            f"DELETE FROM {table} WHERE {where_scope}id IN (SELECT id FROM temp.dmr_edge_gone "
+            "WHERE id NOT IN (SELECT id FROM temp.dmr_edge_seen))"
+        )
         self.tail_sql = f"DELETE FROM {table} WHERE {where_scope}id > ?"
-        self.unseen_sql = (
+        self.unseen_tail_sql = (
             f"DELETE FROM {table} WHERE {where_scope}id > ? "
             "AND id NOT IN (SELECT id FROM temp.dmr_edge_seen)"
         )
         self.swept: int = -(1 << 63)  # every stored id <= swept has been accounted for
         self.seen_mode = False
+        self.gone: list[int] = []  # deletion candidates, while few
+        self.gone_table = False  # candidates moved to temp.dmr_edge_gone
         self.before = store.count(table, scope_col, spec.scope)
         self.changes = 0
 
@@ -312,25 +376,52 @@ class SourceApplier:
         else:
             distinct = set(ids)
             stored = self.conn.execute(self.range_sql, (*self.scope_args, self.swept, ids[-1]))
-            gone = [(*self.scope_args, i) for (i,) in stored if i not in distinct]
-            if gone:
-                self.stats.deleted += self.conn.executemany(self.delete_sql, gone).rowcount
+            self.gone.extend(i for (i,) in stored if i not in distinct)
+            if len(self.gone) > self._MAX_LISTED:
+                self._move_gone_to_table()
             self.swept = ids[-1]
         self.changes += self.conn.executemany(self.upsert_sql, rows).rowcount
 
+    def _temp_table(self, name: str) -> None:
+        self.conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} (id INTEGER PRIMARY KEY)")
+        self.conn.execute(f"DELETE FROM temp.{name}")
+
+    def _move_gone_to_table(self) -> None:
+        if not self.gone_table:
+            self._temp_table("dmr_edge_gone")
+            self.gone_table = True
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO temp.dmr_edge_gone (id) VALUES (?)", [(i,) for i in self.gone]
+        )
+        self.gone = []
+
     def _switch_to_seen(self) -> None:
         self.seen_mode = True
-        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS dmr_edge_seen (id INTEGER PRIMARY KEY)")
-        self.conn.execute("DELETE FROM temp.dmr_edge_seen")
+        self._temp_table("dmr_edge_seen")
+        if self.gone:
+            self._move_gone_to_table()
 
     def finish(self) -> ApplyStats:
         """Delete the rows the document no longer holds and return the counts."""
+        deleted = 0
+        scope = self.scope_args
         if self.seen_mode:
-            cursor = self.conn.execute(self.unseen_sql, (*self.scope_args, self.swept))
-            self.conn.execute("DELETE FROM temp.dmr_edge_seen")
+            if self.gone_table:
+                deleted += self.conn.execute(self.unseen_gone_sql, scope).rowcount
+            deleted += self.conn.execute(self.unseen_tail_sql, (*scope, self.swept)).rowcount
         else:
-            cursor = self.conn.execute(self.tail_sql, (*self.scope_args, self.swept))
-        self.stats.deleted += max(cursor.rowcount, 0)
+            if self.gone_table:
+                self._move_gone_to_table()
+                deleted += self.conn.execute(self.gone_sql, scope).rowcount
+            elif self.gone:
+                gone = [(*scope, i) for i in self.gone]
+                deleted += self.conn.executemany(self.delete_sql, gone).rowcount
+            deleted += self.conn.execute(self.tail_sql, (*scope, self.swept)).rowcount
+        for name, used in (("dmr_edge_seen", self.seen_mode), ("dmr_edge_gone", self.gone_table)):
+            if used:
+                self.conn.execute(f"DELETE FROM temp.{name}")
+        self.gone = []
+        self.stats.deleted += max(deleted, 0)
         spec = self.spec
         after = self.store.count(spec.table, spec.scope_column, spec.scope)
         stats = self.stats

@@ -10,11 +10,13 @@ from __future__ import annotations
 import contextlib
 import gzip
 import io
+import logging
 import lzma
 import os
 import queue
 import threading
 import time
+import traceback
 import zlib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -41,6 +43,8 @@ from dmr_edge.stream import ParseStats, RowStream, chunked, iter_records, open_d
 
 DEFAULT_CHUNK = 1000
 RecordProgress = Callable[[str, int], None]  # (source, records parsed so far)
+
+log = logging.getLogger("dmr_edge.sync")
 
 
 @dataclass
@@ -151,9 +155,15 @@ def resolve_mode(mode: str, chunk: int | None) -> tuple[str, int]:
 
 
 def check_plausible(
-    spec: SourceSpec, parsed: ParseStats, accepted: int, previous: int | None, settings: Settings
+    spec: SourceSpec, parsed: ParseStats, rows: int, previous: int | None, settings: Settings
 ) -> None:
-    """Raise ``RejectedError`` if a parsed document should not replace the previous one."""
+    """Raise ``RejectedError`` if a parsed document should not replace the previous one.
+
+    The one rule ``warm`` and ``sync`` share: at most ``reject_threshold`` of the records
+    fail validation, and the document holds at least ``min_ratio`` of the previous
+    version's rows. ``rows`` and ``previous`` count distinct ids (what the table holds
+    after an apply): a document repeating one id 300,000 times is one row, not 300,000.
+    """
     threshold = settings.sync.reject_threshold
     if parsed.records and parsed.rejected / parsed.records > threshold:
         first = f"; first: {parsed.reasons[0]}" if parsed.reasons else ""
@@ -163,24 +173,63 @@ def check_plausible(
             source=spec.name,
         )
     ratio = settings.sync.min_ratio
-    if previous and accepted < previous * ratio:
+    if previous and rows < previous * ratio:
         raise RejectedError(
-            f"only {accepted} records where the previous version had {previous}; "
+            f"only {rows} records where the previous version had {previous}; "
             f"refusing it as implausible (sync.min_ratio = {ratio})",
             source=spec.name,
         )
 
 
+class DistinctIds:
+    """Counts distinct ids in bounded memory, as the table would hold them: a 2 MiB bitmap
+    for ids below 2**24 (radio ids, talkgroups, most repeaters) and a set for the few above
+    (BrandMeister's nine-digit hotspot ids)."""
+
+    _BITMAP_IDS = 1 << 24
+
+    def __init__(self) -> None:
+        self.bits: bytearray | None = None
+        self.large: set[int] = set()
+        self.count = 0
+
+    def add(self, ident: int) -> None:
+        if 0 <= ident < self._BITMAP_IDS:
+            if self.bits is None:
+                self.bits = bytearray(self._BITMAP_IDS >> 3)
+            byte, bit = ident >> 3, 1 << (ident & 7)
+            if not self.bits[byte] & bit:
+                self.bits[byte] |= bit
+                self.count += 1
+        elif ident not in self.large:
+            self.large.add(ident)
+            self.count += 1
+
+
+def previous_rows(state: dict[str, Any], entry: CacheEntry | None) -> int | None:
+    """Return the rows of the version a new document would replace: what the database
+    holds for the source, or else what the cached document held."""
+    if state.get("records") is not None:
+        return int(state["records"])
+    if entry is not None and entry.meta is not None:
+        return entry.meta.records
+    return None
+
+
 def validate_document(
     path: Path, spec: SourceSpec, settings: Settings, previous: int | None
-) -> ParseStats:
-    """Parse a whole document without storing it; raise if it must not be used."""
+) -> tuple[ParseStats, int]:
+    """Parse a whole document without storing it; return its parse counts and distinct
+    rows, or raise if ``sync`` would refuse it."""
+    ids = DistinctIds()
+    add = ids.add
+    at = spec.columns.index("id")
     with open_document(str(path)) as stream:
         rows = RowStream(iter_records(stream, spec, settings.sync.parser), spec)
-        for _ in rows:
-            pass
-    check_plausible(spec, rows.stats, rows.stats.records - rows.stats.rejected, previous, settings)
-    return rows.stats
+        for row in rows:
+            add(row[at])
+    check_plausible(spec, rows.stats, ids.count, previous, settings)
+    return rows.stats, ids.count
 
 
 class _Producer:
@@ -282,7 +331,6 @@ class Syncer:
         if not self._stale(source, entry):
             report.fetch = "cached"
             return None
-        self.cache.ensure()
         try:
             result = self.fetcher.fetch(source, self.cache, entry)
         except FetchError as exc:
@@ -290,6 +338,10 @@ class Syncer:
             self._fail(report, exc)
             report.retry_after = exc.retry_after
             report.http_status = exc.status
+            return None
+        except Exception as exc:  # a bug, or a library failing in a way not foreseen
+            report.fetch = "failed"
+            self._fail_unexpected(report, source, exc)
             return None
         report.fetch_seconds = result.seconds
         report.http_status = result.http_status
@@ -310,6 +362,7 @@ class Syncer:
         if entry.meta is not None:
             meta.etag = meta.etag or entry.meta.etag
             meta.last_modified = meta.last_modified or entry.meta.last_modified
+            meta.upstream_sha256 = meta.upstream_sha256 or entry.meta.upstream_sha256
         self.cache.touch(name, meta)
 
     @staticmethod
@@ -317,6 +370,16 @@ class Syncer:
         if report.error is None:
             report.error = exc.message
             report.exit_code = exc.exit_code
+
+    @staticmethod
+    def _fail_unexpected(report: SourceReport, source: SourceSettings, exc: Exception) -> None:
+        """An exception nobody foresaw fails this source alone: one line (the key never in
+        it), the traceback in the debug log, the other sources still run."""
+        log.debug("%s: %s", source.name, source.redact(traceback.format_exc()).rstrip())
+        text = source.redact(" ".join(str(exc).split()))
+        text = text if len(text) <= 200 else text[:197] + "..."
+        report.error = f"internal error: {type(exc).__name__}: {text}".rstrip(": ")
+        report.exit_code = EXIT_FAILURE
 
     def fetch_all(self, reports: dict[str, SourceReport]) -> dict[str, FetchResult | None]:
         if self.mode == "parallel" and len(self.sources) > 1:
@@ -327,6 +390,14 @@ class Syncer:
                 return {name: future.result() for name, future in futures.items()}
         return {s.name: self._fetch(s, reports[s.name]) for s in self.sources}
 
+    def _prepare(self) -> None:
+        """Before a warm or a sync (holding the instance lock): the cache directory exists
+        (or a configuration error says why it cannot), and what a killed run left in it
+        is gone."""
+        if not self.offline:
+            self.cache.ensure()
+        self.cache.remove_stale_temps()
+
     # --- warm --------------------------------------------------------------------------
 
     def warm(self) -> SyncReport:
@@ -335,23 +406,36 @@ class Syncer:
         report = SyncReport(self.mode, self.chunk, self.settings.sync.parser)
         reports = {s.name: SourceReport(s.name) for s in self.sources}
         report.sources = list(reports.values())
+        self._prepare()
+        states: dict[str, dict[str, Any]] | None = None
         for source in self.sources:
             result = self._fetch(source, reports[source.name])
             if result is None or result.temp_path is None:
                 continue
+            if states is None:
+                from dmr_edge.status import read_states
+
+                try:
+                    states = read_states(self.settings)
+                except StoreError:
+                    states = {}  # the cached document's own count serves
             spec = SOURCES[source.name]
             entry = self.cache.entry(source.name)
-            previous = entry.meta.records if entry.meta is not None else None
+            previous = previous_rows(states.get(source.name, {}), entry)
             try:
-                parsed = validate_document(result.temp_path, spec, self.settings, previous)
+                parsed, rows = validate_document(result.temp_path, spec, self.settings, previous)
             except (ParseError, RejectedError) as exc:
                 self.cache.discard(result.temp_path)
                 self._fail(reports[source.name], exc)
                 continue
+            except Exception as exc:
+                self.cache.discard(result.temp_path)
+                self._fail_unexpected(reports[source.name], source, exc)
+                continue
             except BaseException:
                 self.cache.discard(result.temp_path)
                 raise
-            result.meta.records = parsed.records - parsed.rejected
+            result.meta.records = rows
             self.cache.install(source.name, result.temp_path, result.meta)
             reports[source.name].records = parsed.records
             reports[source.name].rejected = parsed.rejected
@@ -372,7 +456,7 @@ class Syncer:
         reports = {s.name: SourceReport(s.name) for s in self.sources}
         report.sources = list(reports.values())
         try:
-            self.cache.remove_stale_temps()
+            self._prepare()
             results = self.fetch_all(reports)
             for source in self.sources:
                 source_report = reports[source.name]
@@ -400,18 +484,23 @@ class Syncer:
         name = source.name
         spec = SOURCES[name]
         entry = self.cache.entry(name)
+        state = store.state(name)
         if result is not None and result.temp_path is not None:
             document, meta = result.temp_path, result.meta
         elif entry.exists:
             document = entry.path
             meta = entry.meta or CacheMeta(url=source.url, sha256=entry.sha256())
+        elif state.get("applied_hash") and report.error is None:
+            # The cache is disposable: without it the rows stay as last applied.
+            report.outcome = "unchanged"
+            report.total = state.get("records") or 0
+            return
         else:
             report.outcome = "missing"
             if report.error is None:
                 report.error = "no cached copy to apply (run a sync without --offline)"
                 report.exit_code = EXIT_FAILURE
             return
-        state = store.state(name)
         if state.get("applied_hash") == meta.sha256:
             report.outcome = "unchanged"
             report.total = state.get("records") or 0
@@ -419,12 +508,26 @@ class Syncer:
                 store.clear_error(name)
             return
         started = time.monotonic()
+        cached = result is None or result.temp_path is None
         try:
-            parsed, stats = self._apply_document(store, spec, document, meta, state, result)
+            parsed, stats = self._apply_document(
+                store, spec, document, meta, previous_rows(state, entry), result
+            )
         except DmrEdgeError as exc:
             report.outcome = "failed"
             report.error = None  # the apply error says more than a fetch error before it
+            if cached and isinstance(exc, (ParseError, RejectedError)):
+                # A refused document never stays in the cache: it would be refused at every
+                # offline sync, and its validators would keep a 304 from ever bringing the
+                # upstream's next version. The rows keep the version last applied.
+                self.cache.drop(name)
+                exc.message += "; removed it from the cache"
             self._fail(report, exc)
+            return
+        except Exception as exc:
+            report.outcome = "failed"
+            report.error = None
+            self._fail_unexpected(report, source, exc)
             return
         finally:
             report.apply_seconds = time.monotonic() - started
@@ -454,7 +557,7 @@ class Syncer:
         spec: SourceSpec,
         document: Path,
         meta: CacheMeta,
-        state: dict[str, Any],
+        previous: int | None,
         result: FetchResult | None,
     ) -> tuple[ParseStats, ApplyStats]:
         import sqlite3
@@ -476,9 +579,7 @@ class Syncer:
                         if progress is not None:
                             progress(spec.name, rows.stats.records)
                     stats = applier.finish()
-                    check_plausible(
-                        spec, rows.stats, stats.total, state.get("records"), self.settings
-                    )
+                    check_plausible(spec, rows.stats, stats.total, previous, self.settings)
                     size = os.path.getsize(document)
                     if result is not None and result.temp_path is not None:
                         meta.records = stats.total

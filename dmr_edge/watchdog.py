@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import math
 import os
 import shutil
 import socket
@@ -33,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from dmr_edge.cache import ensure_dir, write_atomic
+from dmr_edge.cache import age_since, ensure_dir, write_atomic
 
 log = logging.getLogger("dmr_edge.watchdog")
 
@@ -209,8 +210,7 @@ def read_heartbeat(path: Path, now: float | None = None) -> HeartbeatInfo | None
         stale_after = float(document["stale_after"])
         pid = int(document.get("pid") or 0) or None
         mode = str(document.get("mode", ""))
-    now = time.time() if now is None else now
-    return HeartbeatInfo(Path(path), max(0.0, now - st.st_mtime), stale_after, pid, mode)
+    return HeartbeatInfo(Path(path), age_since(st.st_mtime, now), stale_after, pid, mode)
 
 
 # --- procd -----------------------------------------------------------------------------
@@ -366,7 +366,12 @@ def check_health(
         limit = beat.stale_after
         if limit is None:
             limit = daemon.watchdog + STALE_MARGIN
-        if beat.age > limit:
+        if beat.age == math.inf:
+            problems.append(
+                f"heartbeat {settings.heartbeat_path} is dated in the future (was the clock "
+                "set back?): it proves nothing until it is touched again"
+            )
+        elif beat.age > limit:
             problems.append(
                 f"heartbeat {_age(beat.age)} old (stale after {_age(limit)}): "
                 f"dmr-edge {beat.mode or 'run'} is not making progress"
@@ -378,11 +383,15 @@ def check_health(
             continue
         # When the upstream last delivered or confirmed (304) what we hold.
         success = source.get("last_success")
-        age = now - success if success else source["cache_age_seconds"]
-        if age is None:
-            age = source["age_seconds"]
-        if age is None:
+        if not success:
             problems.append(f"{name} was never synced")
+            continue
+        age = age_since(success, now)
+        if age == math.inf:
+            problems.append(
+                f"{name} data is dated in the future (was the clock set back?); "
+                "it is fetched again at the next sync"
+            )
             continue
         limit = max_age
         if limit is None:

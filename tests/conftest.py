@@ -177,6 +177,94 @@ def run_dmr_edge(
     )
 
 
+NOBODY = 65534
+
+
+def nobody_python() -> List[str]:
+    """Return the command that runs ``python -m dmr_edge`` as uid 65534, or skip the test.
+
+    Needs root (to switch user) and an interpreter that user may execute: this one, or a
+    system python3 of the same version, with this checkout and the test environment's
+    packages on its path (a venv under /root is not executable for others).
+    """
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        pytest.skip("needs root to run a command as another user")
+    import sysconfig
+
+    version = f"python{sys.version_info[0]}.{sys.version_info[1]}"
+    site = sysconfig.get_paths()["purelib"]
+    probe = "import dmr_edge, requests, ijson"
+    env = {"PYTHONPATH": f"{ROOT}:{site}", "HOME": "/"}
+    for candidate in (sys.executable, f"/usr/bin/{version}", f"/usr/local/bin/{version}"):
+        if not os.path.exists(candidate):
+            continue
+        try:
+            done = subprocess.run(
+                [candidate, "-c", probe], env=env, capture_output=True, timeout=60,
+                preexec_fn=_become_nobody, cwd="/",
+            )  # fmt: skip
+        except OSError:
+            continue
+        if done.returncode == 0:
+            return [candidate]
+    pytest.skip(f"no {version} that uid {NOBODY} may run, with this checkout's packages")
+
+
+def _become_nobody() -> None:
+    os.setgroups([])
+    os.setgid(NOBODY)
+    os.setuid(NOBODY)
+
+
+def run_as_nobody(
+    *args: Any, env: Optional[Dict[str, str]] = None, timeout: float = 120
+) -> subprocess.CompletedProcess:
+    """Run ``python -m dmr_edge`` as uid 65534 (an ordinary user who is in no group of the
+    service's), from a directory that user may read."""
+    import sysconfig
+
+    command = nobody_python()
+    full_env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": "/nonexistent",
+        "PYTHONPATH": f"{ROOT}:{sysconfig.get_paths()['purelib']}",
+        "NO_PROXY": "127.0.0.1,localhost",
+    }
+    full_env.update(env or {})
+    return subprocess.run(
+        [*command, "-m", "dmr_edge", *[str(a) for a in args]],
+        capture_output=True, text=True, timeout=timeout, env=full_env, cwd="/",
+        preexec_fn=_become_nobody,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def public_tmp() -> Iterator[Path]:
+    """A temporary directory every user may enter (pytest's own is 0700 under root), for
+    tests that run a command as another user."""
+    import shutil
+    import tempfile
+
+    path = Path(tempfile.mkdtemp(prefix="dmr-edge-test-"))
+    path.chmod(0o755)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def readable_by_everyone(directory: Path) -> None:
+    """Make what is under ``directory`` readable by every user (directories enterable),
+    writable by its owner only: the packaged layout of /var/lib/dmr-edge (0755, 0644)."""
+    import stat
+
+    for path in [directory, *directory.rglob("*")]:
+        extra = stat.S_IRGRP | stat.S_IROTH
+        if path.is_dir():
+            extra |= stat.S_IXGRP | stat.S_IXOTH
+        path.chmod((path.stat().st_mode | extra) & ~(stat.S_IWGRP | stat.S_IWOTH))
+
+
 def table_rows(db: Path, sql: str, args: tuple = ()) -> List[tuple]:
     conn = sqlite3.connect(str(db))
     try:

@@ -49,7 +49,10 @@ def test_environment_variable_names_the_config_file(tmp_path):
     "toml, expected",
     [
         ("[sync]\nmdoe = 'x'\n", "unknown key 'sync.mdoe'"),
-        ("[sync]\nchunk = 'many'\n", "sync.chunk: expected a positive integer, got 'many'"),
+        (
+            "[sync]\nchunk = 'many'\n",
+            "sync.chunk: expected an integer from 1 to 100000, got 'many'",
+        ),
         ("[sources.radioid_userz]\nenabled = true\n", "unknown source 'radioid_userz'"),
         ("[sources.radioid_users]\nurl = 'file:///etc/passwd'\n", "expected an http:// or https"),
         ("[daemon]\ninterval = 'often'\n", "daemon.interval: expected a duration"),
@@ -102,3 +105,87 @@ def test_every_command_has_help_text(cli):
 
             build_parser(name).parse_args([name, "--help"])
         assert info.value.code == 0
+
+
+@pytest.mark.parametrize(
+    "toml, key, expected",
+    [
+        ('[daemon]\nwatchdog = "200000d"\n', "daemon.watchdog", "a duration of at most 366d"),
+        ('[http]\nread_timeout = "200000d"\n', "http.read_timeout", "at most 366d"),
+        ('[http]\ndeadline = "200000d"\n', "http.deadline", "at most 366d"),
+        ("[daemon]\ninterval = nan\n", "daemon.interval", "a duration such as"),
+        ("[daemon]\njitter = inf\n", "daemon.jitter", "at most 366d"),
+        ("[sync]\nmax_age = -inf\n", "sync.max_age", "not negative"),
+        ("[http]\nbackoff = 1e300\n", "http.backoff", "at most 366d"),
+        ("[http]\nretries = 1000000000\n", "http.retries", "an integer from 0 to 100"),
+        ("[sync]\nchunk = 9223372036854775807\n", "sync.chunk", "from 1 to 100000"),
+        ('[http]\nca_bundle = "/nonexistent/ca.pem"\n', "http.ca_bundle", "does not exist"),
+    ],
+)
+def test_extreme_or_impossible_values_are_one_line_config_errors_naming_the_key(
+    cli, tmp_path, toml, key, expected
+):
+    path = tmp_path / "extreme.toml"
+    path.write_text(toml)
+    for command in (["sync"], ["run", "--once"], ["status"]):
+        result = cli(*command, "--config", path)
+        assert result.code == 2, result
+        assert result.err.count("\n") == 1 and "Traceback" not in result.err
+        assert f"{key}: expected" in result.err and expected in result.err
+        assert "internal error" not in result.err
+
+
+def test_a_cache_directory_that_cannot_be_created_is_a_config_error_naming_it(
+    cli, tmp_path, served
+):
+    from tests.conftest import write_config
+
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where a directory should go")
+    config = write_config(tmp_path / "c.toml", tmp_path, served)
+    for command in (["sync"], ["warm"], ["import", "--source", "radioid_users", config]):
+        result = cli(*command, "--config", config, "--cache-dir", blocker / "cache")
+        assert result.code == 2, result
+        assert result.err == (
+            f"dmr-edge: error: cache_dir {blocker / 'cache'}: cannot create it: Not a directory\n"
+        )
+
+
+def test_the_system_configuration_means_the_service_paths_for_every_user(tmp_path, monkeypatch):
+    """The ``pi`` user running ``dmr-edge lookup`` with the packaged /etc/dmr-edge/config.toml
+    (every setting commented out) means the service's database, not one in their home."""
+    from dmr_edge import config as config_module
+
+    system = tmp_path / "etc-config.toml"
+    system.write_text("# every setting commented out\n")
+    monkeypatch.setattr(config_module, "SYSTEM_CONFIG", system)
+    monkeypatch.setattr(config_module.os, "geteuid", lambda: 1000)
+    settings = load_settings(None, environ={"HOME": str(tmp_path / "home")})
+    assert settings.config_path == system
+    assert settings.db == Path("/var/lib/dmr-edge/dmr.sqlite")
+    assert settings.cache_dir == Path("/var/cache/dmr-edge")
+    own = tmp_path / "own.toml"
+    own.write_text("")
+    settings = load_settings(str(own), environ={"HOME": str(tmp_path / "home")})
+    assert settings.db == tmp_path / "home/.local/share/dmr-edge/dmr.sqlite"
+
+
+def test_a_source_named_twice_is_synced_once(cli, config, tmp_path, served):
+    import json
+
+    from tests.conftest import PATHS
+
+    result = cli(
+        "sync", "--config", config, "--source", "radioid_users", "--source", "radioid_users"
+    )
+    assert (result.code, result.out) == (0, "radioid_users: 2 rows changed (+2 ~0 -0)\n")
+    for number, mode in enumerate(("streaming", "parallel")):
+        talkgroups = [{"id": str(100 + number), "name": "Changed"}]
+        served.set(PATHS["tgif_talkgroups"], json.dumps(talkgroups).encode())
+        result = cli(
+            "sync", "--config", config, "--mode", mode, "--max-age", "0",
+            "--source", "tgif_talkgroups", "--source", "tgif_talkgroups",
+        )  # fmt: skip
+        assert result.code == 0, result
+        assert result.out.count("tgif_talkgroups:") == 1, result.out
+        assert not [p.name for p in (tmp_path / "cache").iterdir() if p.name.endswith(".tmp")]

@@ -118,17 +118,70 @@ def daemon_config(
 # --- the lock ------------------------------------------------------------------------------
 
 
-def test_a_second_instance_exits_75_at_once_while_the_daemon_holds_the_lock(tmp_path, served):
+def test_a_second_daemon_exits_75_at_once_while_the_daemon_holds_the_lock(tmp_path, served):
     config = daemon_config(tmp_path, served)
     with DaemonProcess("run", "--config", config, log_path=tmp_path / "d.log") as daemon:
         daemon.wait_for(r"cycle 1")
-        for command in (["run"], ["run", "--once"], ["sync"], ["warm"]):
+        for command in (["run"], ["run", "--once"]):
             started = time.monotonic()
             second = run_dmr_edge(*command, "--config", config, timeout=60)
             assert second.returncode == 75, second
             assert time.monotonic() - started < 30  # no waiting for the lock
             assert f"another dmr-edge is running (pid {daemon.pid})" in second.stderr
             assert "--wait" in second.stderr
+        daemon.send(signal.SIGTERM)
+        assert daemon.wait() == 0
+
+
+def test_sync_and_warm_run_while_the_daemon_idles_between_cycles(tmp_path, served):
+    config = daemon_config(tmp_path, served)
+    with DaemonProcess("run", "--config", config, log_path=tmp_path / "d.log") as daemon:
+        daemon.wait_for(r"cycle 1")
+        for command in (["sync"], ["warm"]):
+            done = run_dmr_edge(*command, "--config", config, "--max-age", "0", timeout=60)
+            assert done.returncode == 0, done
+        assert daemon.alive()
+        daemon.send(signal.SIGTERM)
+        assert daemon.wait() == 0
+
+
+def test_an_import_runs_while_the_daemon_idles_and_the_next_cycle_keeps_it(tmp_path, served):
+    """A file brought on a USB stick to a running hotspot: the daemon holds its lock only
+    while a cycle runs, so the import goes in; the upstream still serving its older
+    document (a 304 to the validators the import kept) does not undo it."""
+    config = daemon_config(tmp_path, served, enabled=[USERS], daemon='interval = "1h"')
+    stick = tmp_path / "stick.json"
+    stick.write_bytes(json.dumps({"users": [
+        {"id": 3100000 + i, "callsign": f"K{i}XX", "fname": "Imported"} for i in range(1, 9)
+    ]}).encode())  # fmt: skip
+    with DaemonProcess("run", "--config", config, log_path=tmp_path / "d.log") as daemon:
+        daemon.wait_for(r"cycle 1")
+        started = time.monotonic()
+        done = run_dmr_edge("import", "--source", USERS, stick, "--config", config, timeout=60)
+        assert done.returncode == 0, done
+        assert time.monotonic() - started < 30
+        assert table_rows(tmp_path / "db.sqlite", "SELECT count(*) FROM users") == [(8,)]
+        daemon.send(signal.SIGUSR1)  # a cycle now: a conditional request, answered 304
+        daemon.wait_for(r"cycle 2")
+        assert "cycle 2 (now): radioid_users: 304 not modified" in daemon.log()
+        assert table_rows(tmp_path / "db.sqlite", "SELECT count(*) FROM users") == [(8,)]
+        daemon.send(signal.SIGTERM)
+        assert daemon.wait() == 0
+
+
+def test_a_cycle_due_while_an_import_holds_the_lock_waits_for_it(tmp_path, served):
+    from tests.test_resources import lock_held
+
+    config = daemon_config(tmp_path, served, enabled=[USERS])
+    with (
+        lock_held(tmp_path / "db.sqlite", seconds=3.0) as holder,
+        DaemonProcess("run", "--config", config, log_path=tmp_path / "d.log") as daemon,
+    ):
+        log = daemon.wait_for(r"waiting: another dmr-edge")
+        assert f"(pid {holder.pid}) is writing the database" in log
+        assert "cycle 1" not in log
+        log = daemon.wait_for(r"cycle 1: radioid_users: 2 rows changed", timeout=30)
+        assert "the other dmr-edge finished; cycle starting" in log
         daemon.send(signal.SIGTERM)
         assert daemon.wait() == 0
 

@@ -202,10 +202,16 @@ def test_installed_package_runs_with_debian_python(deb, tmp_path, served, no_ser
         assert program.read_text(encoding="utf-8").splitlines()[0] == "#!/usr/bin/python3"
         assert run(str(program), "--version").strip() == f"dmr-edge {package_version()}"
 
+        # Every user may read the configuration (lookup works for them); only the service's
+        # group may read the key file beside it.
         config = Path("/etc/dmr-edge/config.toml")
-        mode = config.stat()
-        assert stat.S_IMODE(mode.st_mode) == 0o640
-        assert run("stat", "-c", "%U:%G", str(config)).strip() == "root:dmr-edge"
+        assert stat.S_IMODE(config.stat().st_mode) == 0o644
+        assert run("stat", "-c", "%U:%G", str(config)).strip() == "root:root"
+        key_file = Path("/etc/dmr-edge/bm.key")
+        assert stat.S_IMODE(key_file.stat().st_mode) == 0o640
+        assert run("stat", "-c", "%U:%G", str(key_file)).strip() == "root:dmr-edge"
+        assert key_file.read_bytes() == b""
+
         assert run("getent", "passwd", "dmr-edge").split(":")[5] == "/var/lib/dmr-edge"
 
         sync_installed_package_against_loopback(tmp_path, served)
@@ -217,3 +223,4 @@ def test_installed_package_runs_with_debian_python(deb, tmp_path, served, no_ser
             timeout=300,
         )
     assert not Path("/usr/bin/dmr-edge").exists()
+    assert not Path("/etc/dmr-edge/bm.key").exists()

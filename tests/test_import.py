@@ -175,7 +175,7 @@ def test_an_offline_sync_after_an_import_keeps_the_imported_rows(cli, tmp_path, 
     assert dump(tmp_path / "db.sqlite") == imported
 
 
-def test_the_next_online_sync_after_an_import_applies_the_upstream_document(cli, tmp_path, served):
+def test_an_import_survives_online_syncs_until_the_upstream_document_changes(cli, tmp_path, served):
     served.set(PATHS["radioid_users"], users_doc(10), etag='"u1"')
     config = write_config(tmp_path / "config.toml", tmp_path, served, enabled=["radioid_users"])
     assert cli("sync", "--config", config).code == 0
@@ -186,15 +186,28 @@ def test_the_next_online_sync_after_an_import_applies_the_upstream_document(cli,
     )
     assert len(user_ids(tmp_path / "db.sqlite")) == 12
 
-    # A newer upstream document; the cache is well within max-age (1h) by time.
-    served.set(PATHS["radioid_users"], users_doc(15), etag='"u2"')
+    # The upstream has not changed: the validators of the last download bring a 304, and
+    # the import stays.
     served.clear_log()
-    result = cli("sync", "--config", config)
+    result = cli("sync", "--config", config, "--max-age", "0")
+    assert (result.code, result.out) == (0, "radioid_users: 304 not modified\n"), result
+    assert served.requests[0].headers.get("if-none-match") == '"u1"'
+    assert len(user_ids(tmp_path / "db.sqlite")) == 12
+
+    # An upstream without validators sending that same older document again: no change.
+    served.set(PATHS["radioid_users"], users_doc(10), etag=None)
+    result = cli("sync", "--config", config, "--max-age", "0")
+    assert (result.code, result.out) == (0, "radioid_users: unchanged\n"), result
+    assert len(user_ids(tmp_path / "db.sqlite")) == 12
+    result = cli("sync", "--config", config, "--offline")
+    assert (result.code, result.out) == (0, "radioid_users: unchanged\n"), result
+
+    # A newer upstream document is applied over the import, and the cache is the
+    # upstream's again: the next check is a conditional one with its validators.
+    served.set(PATHS["radioid_users"], users_doc(15), etag='"u2"')
+    result = cli("sync", "--config", config, "--max-age", "0")
     assert result.code == 0, result
     assert len(user_ids(tmp_path / "db.sqlite")) == 15
-    (request,) = served.requests
-    assert "if-none-match" not in request.headers  # not the validators of an older download
-    # And the cache is the upstream's again: the next check is a conditional one.
     served.clear_log()
     assert "304" in cli("sync", "--config", config, "--max-age", "0").out
     assert served.requests[0].headers.get("if-none-match") == '"u2"'

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import sqlite3
 from pathlib import Path
+from typing import List
 
 import pytest
 
@@ -194,3 +196,82 @@ def test_repeater_sources_sharing_a_table_only_touch_their_own_rows(cli, tmp_pat
         tmp_path / "db.sqlite", "SELECT source, count(*) FROM repeaters GROUP BY 1 ORDER BY 1"
     )
     assert rows == [("brandmeister_devices", 1), ("radioid_repeaters", 5)]
+
+
+def watch_writes(db: Path, table: str = "users") -> None:
+    """Log every row the agent inserts, updates or deletes in ``table`` (test triggers)."""
+    conn = sqlite3.connect(str(db))
+    with conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS written (what TEXT, id INTEGER)")
+        for event, row in (("INSERT", "new"), ("UPDATE", "new"), ("DELETE", "old")):
+            conn.execute(
+                f"CREATE TRIGGER IF NOT EXISTS watch_{event.lower()} AFTER {event} ON {table} "
+                f"BEGIN INSERT INTO written VALUES ('{event}', {row}.id); END"
+            )
+    conn.close()
+
+
+def written(db: Path) -> List[tuple]:
+    return table_rows(db, "SELECT what, id FROM written ORDER BY id, what")
+
+
+def two_sorted_runs(document: bytes, key: str = "users") -> bytes:
+    """The records of ``document`` as real 2023-2024 rptrs.json files hold them: one sorted
+    run, then a second one starting again near the lowest id (which record goes to which
+    run depends on its id only, so two weeks split alike)."""
+    records = json.loads(document)[key]
+    first = [r for r in records if int(r["id"]) % 5 not in (1, 3)]
+    second = [r for r in records if int(r["id"]) % 5 in (1, 3)]
+    return json.dumps({key: first + second}).encode()
+
+
+def test_input_in_two_sorted_runs_counts_the_real_change_and_writes_only_it(tmp_path, upstream):
+    week1, week2 = users(6000), users(6000, change=0.01, seed=3)
+    upstream.set(USERS, two_sorted_runs(week1))
+    sync(tmp_path, upstream, chunk=500)
+    watch_writes(tmp_path / "db.sqlite")
+    upstream.set(USERS, two_sorted_runs(week2))
+    source = sync(tmp_path, upstream, chunk=500).sources[0]
+    before = {u["id"]: u for u in json.loads(week1)["users"]}
+    after = {u["id"]: u for u in json.loads(week2)["users"]}
+    added, gone = set(after) - set(before), set(before) - set(after)
+    changed = {i for i in set(before) & set(after) if before[i] != after[i]}
+    assert (source.inserted, source.updated, source.deleted) == (
+        len(added), len(changed), len(gone),
+    )  # fmt: skip
+    assert source.unchanged == len(after) - len(added) - len(changed)
+    assert sorted(written(tmp_path / "db.sqlite")) == sorted(
+        [("INSERT", i) for i in added]
+        + [("UPDATE", i) for i in changed]
+        + [("DELETE", i) for i in gone]
+    )
+    (tmp_path / "fresh").mkdir()
+    sync(tmp_path / "fresh", upstream, chunk=500)
+    assert dump(tmp_path / "db.sqlite") == dump(tmp_path / "fresh" / "db.sqlite")
+
+
+def test_reversed_input_of_unchanged_users_changes_and_writes_nothing(tmp_path, upstream):
+    document = users(5000)
+    upstream.set(USERS, document)
+    sync(tmp_path, upstream, chunk=1000)
+    watch_writes(tmp_path / "db.sqlite")
+    records = json.loads(document)["users"]
+    upstream.set(USERS, json.dumps({"users": records[::-1]}).encode())
+    source = sync(tmp_path, upstream, chunk=1000).sources[0]
+    assert source.outcome == "applied"
+    assert (source.inserted, source.updated, source.deleted, source.unchanged) == (0, 0, 0, 5000)
+    assert written(tmp_path / "db.sqlite") == []
+
+
+def test_many_vanished_rows_in_any_order_are_deleted_and_counted_once(tmp_path, upstream):
+    records = json.loads(users(36000))["users"]
+    upstream.set(USERS, json.dumps({"users": records}).encode())
+    sync(tmp_path, upstream, chunk=1000)
+    kept = [r for i, r in enumerate(records) if i % 3]  # 12,000 vanish: more candidates
+    # than the applier keeps in memory, so they go through its temporary table
+    for order in (kept, kept[::-1]):
+        upstream.set(USERS, json.dumps({"users": order}).encode())
+        source = sync(tmp_path, upstream, chunk=1000, mode="streaming").sources[0]
+        upstream.set(USERS, json.dumps({"users": records}).encode())
+        assert sync(tmp_path, upstream, chunk=1000).sources[0].inserted == len(records) - len(kept)
+        assert (source.inserted, source.updated, source.deleted) == (0, 0, len(records) - len(kept))

@@ -273,12 +273,14 @@ def test_sync_exits_75_at_once_while_another_process_holds_the_lock(config, tmp_
     assert not (tmp_path / "db.sqlite").exists() or users_rows(tmp_path / "db.sqlite") == []
 
 
-def test_sync_exits_75_while_the_daemon_runs(tmp_path, served):
+def test_sync_exits_75_while_a_daemon_cycle_runs(tmp_path, served):
     from tests.test_daemon_process import DaemonProcess, daemon_config
 
+    served.set_fault(PATHS["radioid_users"], Fault.throttle(150))  # a cycle of a few seconds
     config = daemon_config(tmp_path, served)
     with DaemonProcess("run", "--config", config, log_path=tmp_path / "d.log") as daemon:
-        daemon.wait_for(r"cycle 1:")
+        daemon.wait_for(r"dmr-edge run: pid")
+        time.sleep(0.5)
         done = run_dmr_edge("sync", "--config", config)
         assert done.returncode == 75, done
         assert f"another dmr-edge is running (pid {daemon.pid})" in one_error_line(done.stderr)

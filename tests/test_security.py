@@ -20,7 +20,14 @@ import pytest
 from dmr_edge.config import load_settings
 from dmr_edge.errors import ConfigError
 from dmr_edge.sources import SOURCES
-from tests.conftest import PATHS, run_dmr_edge, tiny_documents, write_config
+from tests.conftest import (
+    PATHS,
+    readable_by_everyone,
+    run_as_nobody,
+    run_dmr_edge,
+    tiny_documents,
+    write_config,
+)
 from tests.upstream import Fault, Upstream
 
 SECRET = "bm-SECRET-7f3a9c2e5d1b4a6f8e0c"
@@ -241,6 +248,163 @@ def test_the_key_is_not_sent_on_to_another_host_by_a_redirect(cli, served, tmp_p
         assert result.code == 0, result
         assert other.count(DEVICES) == 1
         assert "authorization" not in other.requests[0].headers
+
+
+JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJkbXItZWRnZSJ9.c2lnbmF0dXJlLXNlY3JldC1wYXJ0"
+
+
+def config_with_key(tmp_path: Path, up: Upstream, key_toml: str) -> Path:
+    config = keyed_config(tmp_path, up)
+    config.write_text(config.read_text().replace(f'api_key = "{SECRET}"', key_toml))
+    return config
+
+
+@pytest.mark.parametrize(
+    "key_toml, secret",
+    [
+        # Pasted over two lines in a multi-line string: the HTTP library used to refuse the
+        # header and quote it whole, key included, in the error line, the status and the log.
+        (f'api_key = """{JWT[:30]}\n{JWT[30:]}"""', JWT[30:]),
+        # A typographic ellipsis: the header could not be encoded, and every source stopped.
+        ('api_key = "bm-SECRET\u2026KEY-9f8e7d"', "bm-SECRET"),
+        ('api_key = "bm-SECRET KEY-9f8e7d"', "bm-SECRET"),
+    ],
+)
+def test_a_key_that_cannot_be_sent_is_a_one_line_config_error_that_never_shows_it(
+    tmp_path, served, key_toml, secret
+):
+    config = config_with_key(tmp_path, served, key_toml)
+    for command in (["sync"], ["status"], ["check"], ["run", "--once"], ["lookup", "1023007"]):
+        done = run_dmr_edge(*command, "--config", config)
+        assert done.returncode == 2, done
+        assert done.stdout == ""
+        assert done.stderr.count("\n") == 1, done.stderr
+        assert "sources.brandmeister_devices.api_key: expected a key of visible ASCII" in (
+            done.stderr
+        )
+        assert "not shown" in done.stderr
+        assert secret not in done.stderr and "KEY-9f8e7d" not in done.stderr
+    assert not served.requests  # nothing went out, with or without the key
+    for path in every_file_under(tmp_path):
+        assert secret.encode() not in path.read_bytes(), path
+
+
+def test_a_key_pasted_with_a_trailing_line_break_is_sent_without_it_and_never_shown(
+    tmp_path, served
+):
+    config = config_with_key(tmp_path, served, f'api_key = """\n{JWT}\n"""')
+    done = run_dmr_edge("sync", "-v", "--config", config)
+    assert done.returncode == 0, done
+    (request,) = [r for r in served.requests if r.path == DEVICES]
+    assert request.headers["authorization"] == f"Bearer {JWT}"
+    assert JWT not in done.stdout + done.stderr
+
+
+def test_no_text_from_the_http_layer_carries_the_key_into_output_status_logs_or_backups(
+    tmp_path, served, monkeypatch, capsys
+):
+    """Whatever exception the HTTP library raises, and however long its message (the key
+    cut at 200 characters must not leave its first half behind), the key never reaches an
+    error line, ``status``, the database, a backup or the daemon's log."""
+    import requests
+
+    from dmr_edge.cli import main
+
+    long_key = "k" * 150 + "-SECRET-TAIL-" + "z" * 150
+    config = config_with_key(tmp_path, served, f'api_key = "{long_key}"')
+    raised = iter(
+        [
+            requests.exceptions.InvalidHeader(
+                f"Invalid return character in header: 'Bearer {long_key}\\n'"
+            ),
+            requests.exceptions.ConnectionError(f"{'x' * 120} Authorization: Bearer {long_key}"),
+            ValueError(f"header value {long_key!r} refused"),  # not a requests exception
+        ]
+    )
+    real_get = requests.Session.get
+
+    def get(self, url, **kwargs):  # type: ignore[no-untyped-def]
+        if url.endswith(DEVICES):
+            raise next(raised)
+        return real_get(self, url, **kwargs)
+
+    monkeypatch.setattr(requests.Session, "get", get)
+    outputs = []
+    for _ in range(3):
+        code = main(["run", "--once", "--config", str(config)])
+        assert code in (1, 75)
+        assert main(["status", "--config", str(config)]) == 0
+        assert main(["status", "--json", "--config", str(config)]) == 0
+        captured = capsys.readouterr()
+        outputs.append(captured.out + captured.err)
+    assert "brandmeister_devices: error: " in "".join(outputs)
+    assert main(["backup", "--config", str(config), "--out", str(tmp_path / "b.sqlite")]) == 0
+    log = (tmp_path / "agent.log").read_text()
+    assert "internal error: ValueError" in log  # the third one: a source-level failure
+    outputs.append(log)
+    for text in outputs:
+        for fragment in (long_key, long_key[:100], "k" * 60, "SECRET-TAIL"):
+            assert fragment not in text
+    for path in every_file_under(tmp_path):
+        data = path.read_bytes()
+        assert b"k" * 60 not in data and b"SECRET-TAIL" not in data, path
+
+
+def test_the_key_can_live_in_a_key_file_of_its_own_or_in_pi_stars_bmapi_key(tmp_path, served):
+    config = keyed_config(tmp_path, served)
+    key_file = tmp_path / "bm.key"
+    config.write_text(
+        config.read_text().replace(f'api_key = "{SECRET}"', f'api_key_file = "{key_file}"')
+    )
+    config.chmod(0o644)  # no secret in it: every user may read it
+    key_file.write_text(f"{SECRET}\n")
+    key_file.chmod(0o640)
+    for content, sent in (
+        (f"{SECRET}\n", f"Bearer {SECRET}"),
+        (f"[key]\napikey={SECRET}\n", f"Bearer {SECRET}"),  # Pi-Star's /etc/bmapi.key
+        ("[key]\napikey=None\n", None),  # Pi-Star's file with no key set
+    ):
+        key_file.write_text(content)
+        served.clear_log()
+        done = run_dmr_edge("sync", "--config", config, "--max-age", "0")
+        assert done.returncode == 0, done
+        assert "readable by every user" not in done.stderr
+        (request,) = [r for r in served.requests if r.path == DEVICES]
+        assert request.headers.get("authorization") == sent
+    both = config.read_text().replace(
+        "[sources.brandmeister_devices]", f'[sources.brandmeister_devices]\napi_key = "{SECRET}"'
+    )
+    (tmp_path / "both.toml").write_text(both)
+    done = run_dmr_edge("status", "--config", tmp_path / "both.toml")
+    assert done.returncode == 2 and "give api_key or api_key_file, not both" in done.stderr
+    key_file.write_text(SECRET)
+    key_file.chmod(0o644)
+    done = run_dmr_edge("status", "--config", config)
+    assert f"{key_file} is an API key file and is readable by every user" in done.stderr
+
+
+def test_a_user_who_may_not_read_the_key_file_can_still_look_up_and_see_status(public_tmp, served):
+    """The service's key file is 0640 root:dmr-edge; an ordinary user runs lookup and status
+    with the same configuration, and only a download that needs the key says why not."""
+    config = keyed_config(public_tmp, served)
+    key_file = public_tmp / "bm.key"
+    key_file.write_text(SECRET)
+    config.write_text(
+        config.read_text().replace(f'api_key = "{SECRET}"', f'api_key_file = "{key_file}"')
+    )
+    assert run_dmr_edge("sync", "--config", config).returncode == 0
+    readable_by_everyone(public_tmp)
+    key_file.chmod(0o600)
+    done = run_as_nobody("lookup", "1023007", "--config", config)
+    assert done.returncode == 0, done
+    assert "1023007" in done.stdout
+    done = run_as_nobody("status", "--config", config)
+    assert done.returncode == 0, done
+    done = run_as_nobody("check", "--source", "brandmeister_devices", "--config", config)
+    assert done.returncode == 75, done
+    assert "cannot read sources.brandmeister_devices.api_key_file" in done.stdout
+    assert "permission denied" in done.stdout
+    assert SECRET not in done.stdout + done.stderr
 
 
 # --- permissions ----------------------------------------------------------------------------

@@ -14,15 +14,18 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
 
 
-def probe(url: str, settings: Any, api_key: str = "") -> dict[str, Any]:
+def probe(source: Any, settings: Any) -> dict[str, Any]:
     """Send one HEAD request (no body is downloaded); return status and latency."""
     import requests
 
     from dmr_edge.fetch import USER_AGENT
 
+    url = source.url
     headers = {"User-Agent": USER_AGENT}
-    if api_key:
-        headers["Authorization"] = f"Bearer {api_key}"
+    if source.api_key_error:
+        return {"ok": False, "status": None, "seconds": 0.0, "error": source.api_key_error}
+    if source.api_key:
+        headers["Authorization"] = f"Bearer {source.api_key}"
     started = time.monotonic()
     session = requests.Session()
     session.max_redirects = settings.http.max_redirects  # as a download would
@@ -35,7 +38,8 @@ def probe(url: str, settings: Any, api_key: str = "") -> dict[str, Any]:
             verify=settings.http.ca_bundle or True,
         )
     except requests.exceptions.RequestException as exc:
-        reason = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+        text = source.redact(str(exc))
+        reason = text.splitlines()[0][:160] if text else type(exc).__name__
         return {"ok": False, "status": None, "seconds": time.monotonic() - started, "error": reason}
     finally:
         session.close()
@@ -54,7 +58,7 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
     settings = ctx.settings
     results: list[dict[str, Any]] = []
     for source in settings.enabled_sources(args.source):
-        result = probe(source.url, settings, source.api_key)
+        result = probe(source, settings)
         result["source"] = source.name
         result["url"] = source.url
         results.append(result)

@@ -28,6 +28,8 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 def _age(seconds: float | None) -> str:
     if seconds is None:
         return "never"
+    if seconds < -5:
+        return "future"  # a time stamp ahead of the clock: the clock was set back
     for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
         if seconds >= size:
             return f"{seconds / size:.1f}{unit}"
