@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from dmr_edge.config import load_settings
+from dmr_edge.config import load_settings, tomllib
 from dmr_edge.errors import DmrEdgeError
 from dmr_edge.setup import pistar
 
@@ -197,6 +197,28 @@ def test_the_replaced_configuration_keeps_its_mirror_urls_and_brandmeister_key(c
     assert stat.S_IMODE(config.stat().st_mode) == 0o640
     # Carried over from its own output, the configuration stays the same: idempotent.
     assert "nothing to change" in cli("setup", "pi-star", "--root", pistar_root).out
+
+
+def test_pi_stars_own_brandmeister_key_file_is_used_and_a_key_the_service_cannot_read_is_named(
+    cli, pistar_root
+):
+    key = pistar_root / "etc/bmapi.key"
+    key.write_text("# Pi-Star's BrandMeister API key\n[key]\napikey=abc123XYZ\n")
+    key.chmod(0o640)  # root's group, which the dmr-edge user is not in
+    result = cli("setup", "pi-star", "--root", pistar_root)
+    assert result.code == 0, result
+    config = (pistar_root / "etc/dmr-edge/config.toml").read_text()
+    assert '[sources.brandmeister_devices]\napi_key_file = "/etc/bmapi.key"\n' in config
+    assert "abc123XYZ" not in config + result.out + result.err
+    assert "/etc/bmapi.key holds the BrandMeister key but the dmr-edge user may not read it" in (
+        result.out
+    )
+
+    key.chmod(0o644)
+    assert "nothing to change" in cli("setup", "pi-star", "--root", pistar_root).out
+    # (The path is the target system's: loading it here would read this machine's /etc.)
+    document = tomllib.loads((pistar_root / "etc/dmr-edge/config.toml").read_text())
+    assert document["sources"]["brandmeister_devices"] == {"api_key_file": "/etc/bmapi.key"}
 
 
 @pytest.mark.parametrize(

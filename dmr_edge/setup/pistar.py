@@ -61,6 +61,8 @@ class Layout:
     config: str = "/etc/dmr-edge/config.toml"
     dropin: str = "/etc/systemd/system/dmr-edge.service.d/pi-star.conf"
     manifest: str = "/etc/dmr-edge/pi-star-setup.json"
+    # Pi-Star's own BrandMeister key file ([key] / apikey=...), read through api_key_file.
+    bmapi_key: str = "/etc/bmapi.key"
     user: str = "dmr-edge"
     # Run systemctl and mount? None: only when the target is this running system (/).
     commands: Optional[bool] = None
@@ -380,6 +382,25 @@ def _has_user(layout: Layout) -> bool:
     return any(line.split(b":", 1)[0] == layout.user.encode() for line in passwd.splitlines())
 
 
+def _service_may_read(layout: Layout, path: str) -> bool:
+    """Return whether the service's user may read ``path`` (by its mode, owner and group)."""
+    try:
+        st = layout.host(path).stat()
+    except OSError:
+        return False
+    if st.st_mode & 0o004:
+        return True
+    ids: dict[str, tuple[int, int]] = {}
+    for line in (_read(layout.host("/etc/passwd")) or b"").decode(errors="replace").splitlines():
+        fields = line.split(":")
+        if len(fields) > 3 and fields[2].isdigit() and fields[3].isdigit():
+            ids[fields[0]] = (int(fields[2]), int(fields[3]))
+    uid, gid = ids.get(layout.user, (-1, -1))
+    return bool(
+        (st.st_uid == uid and st.st_mode & 0o400) or (st.st_gid == gid and st.st_mode & 0o040)
+    )
+
+
 def carried_settings(existing: Optional[bytes]) -> dict[str, dict[str, str]]:
     """Given the configuration being replaced, return its sources' ``CARRIED_KEYS``."""
     if not existing:
@@ -480,11 +501,22 @@ def plan_setup(layout: Layout, host: Host) -> Plan:
         )
 
     config_before = _read(layout.host(layout.config))
-    change(
-        layout.config,
-        config_text(layout, carried_settings(config_before)),
-        "the RAM-only configuration",
-    )
+    carried = carried_settings(config_before)
+    brandmeister = carried.setdefault("brandmeister_devices", {})
+    if (
+        not ({"api_key", "api_key_file"} & set(brandmeister))
+        and layout.host(layout.bmapi_key).is_file()
+    ):
+        brandmeister["api_key_file"] = layout.bmapi_key
+    if brandmeister.get("api_key_file") == layout.bmapi_key and not _service_may_read(
+        layout, layout.bmapi_key
+    ):
+        plan.notes.append(
+            f"{layout.bmapi_key} holds the BrandMeister key but the {layout.user} user may "
+            f"not read it: chgrp {layout.user} {layout.bmapi_key} && chmod 0640 "
+            f"{layout.bmapi_key} (under rpi-rw), or BrandMeister devices are fetched without it"
+        )
+    change(layout.config, config_text(layout, carried), "the RAM-only configuration")
     change(layout.dropin, dropin_text(layout), "the systemd drop-in for a read-only root")
     try:
         mmdvmhost_text = mmdvmhost_before.decode("utf-8")
