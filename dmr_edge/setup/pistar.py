@@ -5,15 +5,17 @@ Given a Pi-Star system (read-only root, MMDVMHost reading ``/etc/mmdvmhost``, Pi
 that make dmr-edge keep its database, cache and DMRIds.dat under ``/tmp/dmr-edge`` and
 MMDVMHost read that file:
 
-- ``/etc/dmr-edge/config.toml``: the RAM-only configuration (a BrandMeister ``api_key``
-  of the configuration it replaces is carried over);
+- ``/etc/dmr-edge/config.toml``: the RAM-only configuration (the sources' ``url``,
+  ``api_key`` and ``api_key_file`` of the configuration it replaces are carried over; with
+  no key, Pi-Star's own ``/etc/bmapi.key`` becomes the ``api_key_file``);
 - ``/etc/systemd/system/dmr-edge.service.d/pi-star.conf``: the drop-in (no private /tmp,
   no state or cache directory on the read-only root, write access to the RAM directory,
   and at each start the RAM directory recreated and DMRIds.dat seeded from Pi-Star's
   copy, so MMDVMHost has names before the first sync after a boot ends);
 - ``/etc/mmdvmhost``: ``[DMR Id Lookup] File=`` pointed at the export, ``Time=1``;
-- ``systemctl daemon-reload``, ``enable``, ``restart`` of dmr-edge, ``try-restart`` of
-  MMDVMHost.
+- ``systemctl stop`` of dmr-edge before the root opens, ``daemon-reload`` and ``enable``
+  while it is open, ``restart`` of dmr-edge and ``try-restart`` of MMDVMHost once it is
+  read-only again.
 
 Each file it edits is first copied beside itself (``<file>.dmr-edge-orig``, once: the
 first original is the one kept), and what it created or backed up is recorded in
