@@ -34,6 +34,13 @@ RELEASES = ("bullseye:armhf", "bookworm:armhf", "trixie:arm64")
 KEYRING = Path("/usr/share/keyrings/debian-archive-keyring.gpg")
 
 
+@pytest.fixture
+def package(request: pytest.FixtureRequest) -> Path:
+    """The .deb built from this checkout, once root is known to be there."""
+    osroots.require_root_tools("apt-get", "dpkg-buildpackage")
+    return request.getfixturevalue("deb")
+
+
 def apt_for(tmp: Path, release: str, arch: str) -> list[str]:
     """An apt-get that sees only ``release``/``arch`` of the mirror, and an empty system."""
     for sub in ("lists/partial", "cache/archives/partial", "etc/preferences.d"):
@@ -74,13 +81,12 @@ def test_the_release_script_says_how_to_use_it_without_root():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("spec", RELEASES)
-def test_the_package_depends_only_on_what_each_release_archive_has(deb, tmp_path, spec):  # noqa: F811
-    osroots.require_root_tools("apt-get")
+def test_the_package_depends_only_on_what_each_release_archive_has(package, tmp_path, spec):
     release, arch = spec.split(":")
     osroots.require_mirror(release)
     apt = apt_for(tmp_path, release, arch)
     osroots.run([*apt, "update"], timeout=300)
-    plan = osroots.run([*apt, "install", "--simulate", "--no-install-recommends", str(deb)])
+    plan = osroots.run([*apt, "install", "--simulate", "--no-install-recommends", str(package)])
     installs = [line.split()[1] for line in plan.splitlines() if line.startswith("Inst ")]
     print(f"{spec}: {' '.join(installs)}")
     assert "dmr-edge" in installs
@@ -103,7 +109,7 @@ def roots_to_run() -> list[str]:
 @pytest.mark.slow
 @pytest.mark.parametrize("spec", RELEASES)
 def test_the_package_installs_syncs_exports_and_looks_up_in_a_release_root(
-    deb,  # noqa: F811
+    package,
     tmp_path_factory,
     spec,
 ):
@@ -119,7 +125,7 @@ def test_the_package_installs_syncs_exports_and_looks_up_in_a_release_root(
     osroots.require_mirror(release)
     cache = osroots.cache_dir(tmp_path_factory)
     result = subprocess.run(
-        ["bash", str(SCRIPT), "--cache", str(cache), "--deb", str(deb)]
+        ["bash", str(SCRIPT), "--cache", str(cache), "--deb", str(package)]
         + ["--mirror", osroots.MIRROR, spec],
         env=osroots.clean_env(),
         stdout=subprocess.PIPE,
