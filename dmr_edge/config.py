@@ -117,7 +117,7 @@ class SyncSettings:
     max_age: float = 3600.0
     reject_threshold: float = 0.05
     min_ratio: float = 0.5
-    compress_cache: bool = False
+    compress_cache: bool = True
     parser: str = "auto"
 
 
@@ -147,10 +147,48 @@ class DaemonSettings:
     log_file: str = ""
 
 
+# Export kinds: configuration key → the kind `dmr-edge export` names.
+EXPORT_KINDS = {
+    "dmrids": "dmrids",
+    "usercsv": "usercsv",
+    "stripped": "stripped",
+    "anytone": "anytone",
+    "tglist_bm": "tglist-bm",
+    "tglist_tgif": "tglist-tgif",
+    "bm_groups": "bm-groups",
+}
+USER_EXPORTS = ("dmrids", "usercsv", "stripped", "anytone")
+
+
+@dataclass(frozen=True)
+class ExportTarget:
+    """One file rewritten after a sync that changed its source, and how it is filtered."""
+
+    kind: str  # as `dmr-edge export` names it: tglist-bm, not tglist_bm
+    path: str
+    countries: tuple[str, ...] = ()
+    id_prefixes: tuple[str, ...] = ()
+    limit: int | None = None
+    ascii: bool = False
+    extra: str | None = None  # None: [export] extra; "": no local ids for this file
+
+
 @dataclass(frozen=True)
 class ExportSettings:
-    dmrids: str = ""
-    usercsv: str = ""
+    extra: str = ""  # local ids merged into every user export
+    targets: tuple[ExportTarget, ...] = ()
+
+    def configured(self, kind: str) -> list[ExportTarget]:
+        """Return the files configured for ``kind`` (``dmrids``, ``tglist-bm``, ...)."""
+        return [t for t in self.targets if t.kind == kind]
+
+    @property
+    def dmrids(self) -> str:
+        return next((t.path for t in self.configured("dmrids")), "")
+
+    @property
+    def usercsv(self) -> str:
+        return next((t.path for t in self.configured("usercsv")), "")
 
 
 @dataclass(frozen=True)
@@ -329,7 +367,100 @@ _DAEMON: Schema = {
     "procd_watchdog": _bool,
     "log_file": _path,
 }
-_EXPORT: Schema = {"dmrids": _path, "usercsv": _path}
+
+
+def _export_entry(value: Any) -> Any:
+    if isinstance(value, (str, dict)) or (
+        isinstance(value, list) and value and all(isinstance(v, dict) for v in value)
+    ):
+        return value  # checked in depth by _export_settings
+    raise ValueError("a path, a table with path = PATH, or an array of such tables")
+
+
+def _text_list(value: Any) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else [value]
+    if items and all(isinstance(v, str) and v.strip() for v in items):
+        return tuple(v.strip() for v in items)
+    raise ValueError("a name or a list of names")
+
+
+def _prefix_list(value: Any) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else [value]
+    prefixes = []
+    for item in items:
+        text = str(item).strip() if isinstance(item, (str, int)) else ""
+        if isinstance(item, bool) or not re.match(r"^[1-9][0-9]{0,7}$", text):
+            raise ValueError("id prefixes of up to 8 digits, not starting with 0 (262)")
+        prefixes.append(text)
+    if not prefixes:
+        raise ValueError("id prefixes of up to 8 digits, not starting with 0 (262)")
+    return tuple(prefixes)
+
+
+_EXPORT: Schema = {**{key: _export_entry for key in EXPORT_KINDS}, "extra": _path}
+_EXPORT_TARGET: Schema = {
+    "path": _path,
+    "country": _text_list,
+    "id_prefix": _prefix_list,
+    "limit": _positive_int,
+    "ascii": _bool,
+    "extra": _path,
+}
+_TARGET_FIELDS = {
+    "path": "path",
+    "country": "countries",
+    "id_prefix": "id_prefixes",
+    "limit": "limit",
+    "ascii": "ascii",
+    "extra": "extra",
+}
+
+
+def _export_target(origin: str, name: str, kind: str, entry: Any) -> ExportTarget | None:
+    if isinstance(entry, str):
+        try:
+            path = _path(entry)
+        except ValueError as exc:
+            raise ConfigError(f"{origin}: {name}: expected {exc}, got {entry!r}") from None
+        return ExportTarget(kind=kind, path=path) if path else None
+    if kind not in USER_EXPORTS:
+        for key in entry:
+            if key in _EXPORT_TARGET and key != "path":
+                raise ConfigError(
+                    f"{origin}: {name}.{key}: applies to user exports only "
+                    f"({', '.join(USER_EXPORTS)})"
+                )
+    values = _check_table(origin, name, entry, _EXPORT_TARGET)
+    if not values.get("path"):
+        raise ConfigError(f"{origin}: {name}: expected path = PATH, the file to write")
+    return ExportTarget(kind=kind, **{_TARGET_FIELDS[k]: v for k, v in values.items()})
+
+
+def _export_settings(origin: str, values: dict[str, Any]) -> ExportSettings:
+    """Given the checked [export] table, return ``ExportSettings``: each kind's value is a
+    path (today's form), a table, or an array of tables."""
+    targets: list[ExportTarget] = []
+    written: dict[str, str] = {}
+    for key, kind in EXPORT_KINDS.items():
+        raw = values.get(key)
+        if raw is None:
+            continue
+        entries = raw if isinstance(raw, list) else [raw]
+        for index, entry in enumerate(entries):
+            name = f"export.{key}[{index}]" if isinstance(raw, list) else f"export.{key}"
+            target = _export_target(origin, name, kind, entry)
+            if target is None:
+                continue
+            where = os.path.abspath(target.path)
+            if where in written:
+                raise ConfigError(
+                    f"{origin}: {name}: {target.path} is written by {written[where]} already"
+                )
+            written[where] = name
+            targets.append(target)
+    return ExportSettings(extra=values.get("extra", ""), targets=tuple(targets))
+
+
 _METRICS: Schema = {"textfile": _path}
 _SOURCE: Schema = {
     "url": _url,
@@ -543,7 +674,7 @@ def settings_from_document(
         sync=SyncSettings(**sections["sync"]),
         http=HttpSettings(**sections["http"]),
         daemon=DaemonSettings(**sections["daemon"]),
-        export=ExportSettings(**sections["export"]),
+        export=_export_settings(origin, sections["export"]),
         metrics=MetricsSettings(**sections["metrics"]),
         sources=sources,
     )

@@ -560,6 +560,7 @@ class Daemon:
                 settings,
                 only=result.sources,
                 max_age=result.max_age,
+                patient=True,
                 sleep=self._sleep,
                 fetch_progress=self._on_download,
                 record_progress=self._on_records,

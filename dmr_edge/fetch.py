@@ -17,6 +17,8 @@ import re
 import socket
 import threading
 import time
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Callable, Optional
@@ -88,16 +90,29 @@ class Fetcher:
         session.headers["User-Agent"] = USER_AGENT
         return session
 
-    def fetch(self, source: SourceSettings, cache: Cache, entry: CacheEntry) -> FetchResult:
+    def fetch(
+        self,
+        source: SourceSettings,
+        cache: Cache,
+        entry: CacheEntry,
+        *,
+        first_try_only: bool = False,
+        tried: int = 0,
+    ) -> FetchResult:
         """Download ``source`` unless the cached copy is still current.
 
         Retry temporary failures with capped exponential backoff, honouring Retry-After.
-        Raise ``FetchError`` (temporary) or ``PermanentFetchError`` when it cannot.
+        Raise ``FetchError`` (temporary) or ``PermanentFetchError`` when it cannot. With
+        ``first_try_only``, a first attempt that could not connect at all (``unreachable``)
+        is not retried: the caller decides, knowing whether any other upstream answered,
+        and gives the attempts it already made as ``tried`` when it retries.
         """
         if source.api_key_error:
             raise PermanentFetchError(source.api_key_error, source=source.name)
-        attempts = 0
+        attempts = tried
         started = time.monotonic()
+        if tried:
+            self.sleep(self._backoff(tried))
         while True:
             attempts += 1
             try:
@@ -108,12 +123,11 @@ class Fetcher:
                 exc.message = source.redact(exc.message)
                 if isinstance(exc, PermanentFetchError):
                     raise
-                if attempts > self.http.retries:
+                if attempts > self.http.retries or (first_try_only and exc.unreachable):
                     raise
                 wait = exc.retry_after
                 if wait is None:
-                    wait = min(self.http.backoff_max, self.http.backoff * 2 ** (attempts - 1))
-                    wait *= random.uniform(0.5, 1.0)
+                    wait = self._backoff(attempts)
                 elif wait > self.http.max_retry_after:
                     raise  # the daemon will come back when the upstream asked
                 self.sleep(wait)
@@ -121,6 +135,11 @@ class Fetcher:
             result.attempts = attempts
             result.seconds = time.monotonic() - started
             return result
+
+    def _backoff(self, attempts: int) -> float:
+        """The wait before retry number ``attempts``: capped, exponential, jittered."""
+        wait = min(self.http.backoff_max, self.http.backoff * 2 ** (attempts - 1))
+        return wait * random.uniform(0.5, 1.0)
 
     def _headers(self, source: SourceSettings, entry: CacheEntry) -> dict[str, str]:
         headers = {"Accept": "application/json", "Accept-Encoding": "gzip"}
@@ -173,9 +192,13 @@ class Fetcher:
             ) from None
         except requests.exceptions.RequestException as exc:
             session.close()
-            raise FetchError(
+            error = FetchError(
                 f"cannot reach upstream: {_describe(exc, http, source)}", source=name
-            ) from None
+            )
+            error.unreachable = isinstance(exc, requests.exceptions.ConnectionError) and bool(
+                _UNREACHABLE.search(str(exc))
+            )
+            raise error from None
         try:
             return self._receive(source, cache, entry, response)
         finally:
@@ -186,6 +209,7 @@ class Fetcher:
         self, source: SourceSettings, cache: Cache, entry: CacheEntry, response: Any
     ) -> FetchResult:
         import requests
+        import urllib3
 
         name = source.name
         status = response.status_code
@@ -229,17 +253,12 @@ class Fetcher:
         try:
             temp = cache.new_temp(name)
             with open(temp, "wb") as raw:
-                sink: IO[bytes] = (
-                    gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0)  # type: ignore[assignment]
-                    if self.compress
-                    else raw
-                )
-                for block in response.iter_content(_BLOCK):
+                body = _Body(response, raw, self.compress)
+                for block in body.blocks():
                     if first and block.lstrip()[:1] == b"<":
                         raise FetchError("upstream sent an HTML page, not JSON", source=name)
                     first = first and not block.strip()
                     digest.update(block)
-                    sink.write(block)
                     received += len(block)
                     if received > self.http.max_bytes:
                         raise PermanentFetchError(
@@ -253,20 +272,27 @@ class Fetcher:
                         raise FetchError(
                             f"download took longer than {self.http.deadline:.0f}s", source=name
                         )
-                if sink is not raw:
-                    sink.close()
+                body.close()
             wire = response.raw.tell()
             if total is not None and wire < total:
                 raise FetchError(f"download cut short at {wire} of {total} bytes", source=name)
             if received == 0:
                 raise FetchError("upstream sent an empty body", source=name)
-        except (requests.exceptions.RequestException, OSError) as exc:
+        except zlib.error:
+            cache.discard(temp)
+            raise FetchError(
+                "download failed: the body is corrupt (its Content-Encoding does not decode)",
+                source=name,
+            ) from None
+        except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
             cache.discard(temp)
             if expired.is_set():
                 raise FetchError(
                     f"download took longer than {self.http.deadline:g}s", source=name
                 ) from None
-            if isinstance(exc, requests.exceptions.RequestException):
+            if isinstance(
+                exc, (requests.exceptions.RequestException, urllib3.exceptions.HTTPError)
+            ):
                 raise FetchError(
                     f"download failed: {_describe(exc, self.http, source)}", source=name
                 ) from None
@@ -310,6 +336,64 @@ class Fetcher:
         return FetchResult(name, "new", status, meta, temp, meta.downloaded_bytes)
 
 
+class _Body:
+    """A response body read block by block: yields the document's bytes (to hash, check
+    and count) and writes the cache file — the compressed body as it came over the wire
+    when the upstream sent gzip (radioid's 61 MB users.json is a 7 MB gzip stream: no CPU
+    spent compressing it again), else compressed here; or the plain document when the
+    cache is configured uncompressed (``sync.compress_cache = false``)."""
+
+    _MAX_BLOCK = 1 << 18  # decoded bytes per step: a gzip bomb costs no more memory
+
+    def __init__(self, response: Any, raw: IO[bytes], compress: bool) -> None:
+        self.response = response
+        encoding = response.headers.get("Content-Encoding", "").strip().lower()
+        self.wire_gzip = encoding in ("gzip", "x-gzip")
+        self.raw = raw
+        self.keep_wire = compress and self.wire_gzip
+        self.sink: IO[bytes] = raw
+        if compress and not self.wire_gzip:
+            self.sink = gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0)  # type: ignore[assignment]
+
+    def blocks(self) -> Iterator[bytes]:
+        if not self.wire_gzip:
+            for block in self.response.iter_content(_BLOCK):
+                self.sink.write(block)
+                yield block
+            return
+        inflate = zlib.decompressobj(wbits=47)  # gzip, one member after the other
+        ended = False
+        for wire in self.response.raw.stream(_BLOCK, decode_content=False):
+            if self.keep_wire:
+                self.raw.write(wire)
+            data = wire
+            while data:
+                if ended:  # the next member of a multi-member stream
+                    inflate, ended = zlib.decompressobj(wbits=47), False
+                block = inflate.decompress(data, self._MAX_BLOCK)
+                data = inflate.unconsumed_tail or inflate.unused_data
+                ended = inflate.eof
+                if block:
+                    if not self.keep_wire:
+                        self.sink.write(block)
+                    yield block
+        if not ended and not inflate.eof:
+            raise FetchError("download cut short: the gzip stream ends before its end")
+
+    def close(self) -> None:
+        if self.sink is not self.raw:
+            self.sink.close()
+
+
+# What urllib3 and the resolver say when no connection can be made at all.
+_UNREACHABLE = re.compile(
+    r"Connection refused|Name or service not known|Temporary failure in name resolution|"
+    r"No address associated with hostname|nodename nor servname|NameResolutionError|"
+    r"Failed to resolve|Network is unreachable|No route to host|getaddrinfo failed",
+    re.IGNORECASE,
+)
+
+
 def _expire(response: Any, expired: threading.Event) -> None:
     """Shut the socket of a download that outlived its deadline, waking a blocked read."""
     expired.set()
@@ -345,7 +429,9 @@ def _describe(exc: BaseException, http: HttpSettings, source: SourceSettings) ->
         return "connection refused"
     if "RemoteDisconnected" in text:
         return "the upstream closed the connection without an answer"
-    if "Name or service not known" in text or "NameResolutionError" in text:
+    if "Network is unreachable" in text or "No route to host" in text:
+        return "no route to the upstream (network unreachable)"
+    if re.search(r"Name or service not known|NameResolutionError|name resolution", text):
         return "cannot resolve the upstream's host name"
     return _short(exc, source)
 

@@ -20,7 +20,8 @@ with that same older document changes nothing either. Only a document that chang
 upstream is applied over the import.
 
 Compression is recognised by content (gzip, xz, bz2 or plain JSON, whatever the name) by
-``stream.open_document``; the copy keeps the file's own compression.
+``stream.open_document``; the copy keeps the file's own compression, or is gzipped when the
+file is plain JSON and the cache is kept compact (``sync.compress_cache``, the default).
 """
 
 from __future__ import annotations
@@ -30,12 +31,13 @@ import shutil
 import time
 from pathlib import Path
 
-from dmr_edge.cache import Cache, CacheEntry, CacheMeta, content_sha256
+from dmr_edge.cache import Cache, CacheEntry, CacheMeta, content_sha256, gzip_copy
 from dmr_edge.config import Settings
 from dmr_edge.errors import ConfigError, ParseError
 from dmr_edge.fetch import FetchResult
 from dmr_edge.sources import SOURCES
 from dmr_edge.store import Store
+from dmr_edge.stream import compression_of
 from dmr_edge.sync import RecordProgress, SourceReport, Syncer, SyncReport
 
 
@@ -46,6 +48,17 @@ def _check_file(path: Path) -> None:
         raise ConfigError(f"{path}: not a regular file")
     if not os.access(path, os.R_OK):
         raise ConfigError(f"{path}: not readable")
+
+
+def _copy(path: Path, temp: Path, compress: bool) -> None:
+    """Copy the file into the cache: compressed when it is plain JSON and the cache is kept
+    compact, else as it is (a .gz, .xz or .bz2 stays in its own compression)."""
+    with open(path, "rb") as source:
+        plain = compression_of(source.read(6)) is None
+    if not (compress and plain):
+        shutil.copyfile(path, temp)
+        return
+    gzip_copy(path, temp)
 
 
 def _imported_meta(url: str, digest: str, previous: CacheEntry) -> CacheMeta:
@@ -104,7 +117,7 @@ def import_file(
     temp = cache.new_temp(source)
     own_store = store is None
     try:
-        shutil.copyfile(path, temp)
+        _copy(path, temp, settings.sync.compress_cache)
         meta = _imported_meta(settings.sources[source].url, digest, cache.entry(source))
         result = FetchResult(source, "new", 0, meta, temp, 0)
         if store is None:

@@ -8,7 +8,14 @@ window, and the per-record cost is C speed whichever ijson backend is installed.
 
 It refuses what is not exactly one well-formed document: trailing data, a cut-off stream
 (after yielding the records it could read — callers must not commit those), NaN and
-Infinity, invalid UTF-8, and any single record larger than ``max_record`` characters.
+Infinity, invalid UTF-8, invalid JSON inside a record (said as what and where), and any
+single record larger than ``max_record`` characters.
+
+A lone UTF-16 surrogate (``"\\ud800"``) is valid JSON but not text: SQLite cannot store it.
+It can only come from a ``\\uD800``-``\\uDFFF`` escape (strict UTF-8 decoding refuses encoded
+surrogates), so the scanner looks for those escapes as it reads and says, in
+``RecordHints.surrogates``, whether the record it just yielded holds one; only such records
+need their text checked.
 """
 
 from __future__ import annotations
@@ -30,6 +37,36 @@ _READ_SIZE = 1 << 11
 _WS = re.compile(r"[ \t\n\r]*")
 _MARGIN = 2048  # characters of look-ahead wanted before scanning a record
 _COMMA = re.compile(r"[ \t\n\r]*,[ \t\n\r]*")
+# What the C scanner leaves after a number cut by the window's end ("1." or "1e+" there): the
+# number may be longer than it saw.
+_NUMBER_TAIL = re.compile(r"\.|[eE][+-]?")
+# An error this far or farther from the window's end cannot be caused by the window's end
+# (the C scanner looks at most 9 characters ahead, for "-Infinity"), so more text would not
+# change it.
+_LOOKAHEAD = 32
+_NONE = 1 << 62  # no pending surrogate escape
+_MESSAGES = (  # the json module's messages (the start of them), said plainly
+    ("Invalid control character", "a control character inside a string"),
+    ("Invalid \\escape", "an invalid escape in a string"),
+    ("Invalid \\uXXXX escape", "an invalid \\uXXXX escape"),
+    ("Expecting value", "expected a value"),
+    ("Expecting ',' delimiter", "expected ','"),
+    ("Expecting ':' delimiter", "expected ':'"),
+    ("Expecting property name enclosed in double quotes", "expected a quoted key"),
+)
+# Errors about a character present in the text: never caused by the window's end.
+_IN_PLACE = ("Invalid control character", "Invalid \\escape")
+_CUT = "Unterminated string"  # a string running to the window's end
+
+
+class RecordHints:
+    """What the scanner knows about the record it has just yielded."""
+
+    __slots__ = ("surrogates",)
+
+    def __init__(self) -> None:
+        # The record holds a \uD800-\uDFFF escape: it may hold a lone surrogate.
+        self.surrogates = False
 
 
 def _refuse_constant(name: str) -> Any:
@@ -48,6 +85,10 @@ class _Window:
         self.eof = False
         self.consumed_bytes = 0  # bytes read from the stream so far
         self.dropped = 0  # characters dropped from the front of the window
+        # Absolute offset of the first \uD800-\uDFFF escape not yet passed (_NONE: none in
+        # the text read so far), and how far the text has been searched for one.
+        self.escape = _NONE
+        self.searched = 0
 
     def fill(self) -> bool:
         """Append the next chunk; return False at end of stream."""
@@ -69,7 +110,37 @@ class _Window:
             self.text = self.text[self.pos :]
             self.pos = 0
         self.text += chunk
+        if self.escape == _NONE:
+            self._find_escape()
         return not self.eof or bool(chunk)
+
+    def _find_escape(self) -> None:
+        """Look for the next surrogate escape in the text not searched yet."""
+        text = self.text
+        end = len(text)
+        at = max(self.searched - self.dropped, 0)
+        while True:
+            # One character: str.find is memchr then, several times faster than for "\\u".
+            at = text.find("\\", at)
+            if at < 0:
+                self.searched = self.dropped + end
+                return
+            if at + 4 > end:  # an escape cut by the window's end: looked at after the next read
+                self.searched = self.dropped + at
+                return
+            if text[at + 1] == "u" and text[at + 2] in "dD" and text[at + 3] in "89abcdefABCDEF":
+                self.escape = self.searched = self.dropped + at
+                return
+            at += 2  # past the escaped character, so "\\\\" never starts an escape
+
+    def passed_escape(self) -> bool:
+        """Say whether the pending surrogate escape lies before the cursor; if so, move on."""
+        if self.escape >= self.dropped + self.pos:
+            return False
+        self.escape = _NONE
+        self.searched = self.dropped + self.pos
+        self._find_escape()
+        return True
 
     def skip_ws(self) -> str:
         """Skip whitespace and return the next character ("" at end of document)."""
@@ -95,30 +166,48 @@ class _Window:
     def value(self, scan: Any) -> Any:
         """Decode the JSON value at the cursor, reading more text until it is whole."""
         while True:
+            text = self.text
+            failure: tuple[int, str] | None = None
             try:
-                obj, end = scan(self.text, self.pos)
-            except StopIteration:
+                obj, end = scan(text, self.pos)
+            except StopIteration as exc:  # no value starts at exc.value
                 obj, end = None, -1
-            except ValueError as exc:  # JSONDecodeError and refused NaN/Infinity
+                failure = (exc.value if isinstance(exc.value, int) else self.pos, "Expecting value")
+            except json.JSONDecodeError as exc:
+                obj, end = None, -1
+                failure = (exc.pos, exc.msg)
+            except ValueError as exc:  # refused NaN/Infinity, a number too long for int()
                 if "not valid JSON" in str(exc):
                     raise ParseError(str(exc)) from None
-                obj, end = None, -1
+                raise ParseError(
+                    f"a value at character {self.offset()} cannot be read: {exc}"
+                ) from None
             except RecursionError:
                 raise ParseError(f"nesting too deep at character {self.offset()}") from None
-            # A value that touches the end of the window may continue beyond it.
-            if end != -1 and (end < len(self.text) or self.eof):
-                self.pos = end
-                return obj
-            if len(self.text) - self.pos > self.max_record:
+            if end != -1:
+                # A value that touches the end of the window may continue beyond it, and so
+                # may a number followed there by what could still be part of it ("1.", "1e").
+                if self.eof or (
+                    end < len(text)
+                    and not (type(obj) in (int, float) and _NUMBER_TAIL.fullmatch(text, end))
+                ):
+                    self.pos = end
+                    return obj
+            elif failure is not None and (
+                failure[1].startswith(_IN_PLACE)
+                or (not failure[1].startswith(_CUT) and failure[0] + _LOOKAHEAD < len(text))
+            ):
+                at, msg = failure
+                said = next((plain for start, plain in _MESSAGES if msg.startswith(start)), msg)
+                raise ParseError(f"invalid JSON at character {self.dropped + at}: {said}")
+            elif self.eof:
+                raise ParseError(f"document is cut short or malformed at character {self.offset()}")
+            if len(text) - self.pos > self.max_record:
                 raise ParseError(
                     f"a record at character {self.offset()} is larger than "
                     f"{self.max_record} characters"
                 )
-            if not self.fill():
-                if end != -1:
-                    self.pos = end
-                    return obj
-                raise ParseError(f"document is cut short or malformed at character {self.offset()}")
+            self.fill()
 
 
 def _scanner() -> Any:
@@ -131,14 +220,17 @@ def scan_records(
     kind: str,
     containers: tuple[str, ...] = (),
     max_record: int = DEFAULT_MAX_RECORD,
+    hints: RecordHints | None = None,
 ) -> Iterator[Any]:
     """Given a binary stream, yield each record of the document, then check its end.
 
     ``kind`` "array": a list at the top level or under one of ``containers`` in a top-level
     object; yields each element. ``kind`` "map": a top-level object; yields (key, value).
-    Raise ``ParseError`` on anything malformed, cut short or of the wrong shape.
+    Raise ``ParseError`` on anything malformed, cut short or of the wrong shape. ``hints``,
+    when given, is kept up to date for each record yielded.
     """
     window = _Window(stream, max_record)
+    hints = hints if hints is not None else RecordHints()
     scan = _scanner()
     first = window.skip_ws()
     if first == "\ufeff":  # a UTF-8 byte order mark: tolerated, it is unambiguous
@@ -150,13 +242,13 @@ def scan_records(
         if first != "{":
             raise ParseError(f"expected a JSON object at the top level, found {_describe(first)}")
         window.pos += 1
-        yield from _members(window, scan)
+        yield from _members(window, scan, hints)
     elif first == "[":
         window.pos += 1
-        yield from _elements(window, scan)
+        yield from _elements(window, scan, hints)
     elif first == "{":
         window.pos += 1
-        yield from _wrapped(window, scan, containers)
+        yield from _wrapped(window, scan, containers, hints)
     else:
         raise ParseError(
             f"expected a JSON list or object at the top level, found {_describe(first)}"
@@ -165,7 +257,7 @@ def scan_records(
         raise ParseError(f"unexpected data after the document at character {window.offset()}")
 
 
-def _elements(window: _Window, scan: Any) -> Iterator[Any]:
+def _elements(window: _Window, scan: Any, hints: RecordHints) -> Iterator[Any]:
     if window.skip_ws() == "]":
         window.pos += 1
         return
@@ -175,11 +267,13 @@ def _elements(window: _Window, scan: Any) -> Iterator[Any]:
         # Fast path, nearly every record: a whole value, a comma and the start of the next
         # value, all inside the window and short of its last _MARGIN characters. The window
         # is read ahead before a record can straddle its end: a scan that fails there costs
-        # an exception whose message counts the lines of the whole window.
+        # an exception whose message counts the lines of the whole window. A record that
+        # reaches the next surrogate escape is left to the careful path, which says so.
         text = window.text
         size = len(text)
         pos = window.pos
         stop = size if window.eof else size - _MARGIN
+        bound = min(size, window.escape - window.dropped)
         while pos < stop:
             try:
                 obj, end = scan(text, pos)
@@ -189,7 +283,7 @@ def _elements(window: _Window, scan: Any) -> Iterator[Any]:
             if found is None:
                 break
             after = found.end()
-            if after >= size:
+            if after >= bound:
                 break
             pos = after
             yield obj
@@ -198,21 +292,27 @@ def _elements(window: _Window, scan: Any) -> Iterator[Any]:
             window.fill()
             continue
         # The careful path decides the rest: the list's end, a value cut by the window's
-        # end, an error (scanning the value again).
-        yield window.value(scan)
+        # end, an error (scanning the value again), a record holding a surrogate escape.
+        record = window.value(scan)
+        hints.surrogates = window.passed_escape()
+        yield record
+        hints.surrogates = False
         if window.expect(",]", "',' or ']' between records") == "]":
             return
         window.skip_ws()
 
 
-def _members(window: _Window, scan: Any) -> Iterator[tuple[str, Any]]:
+def _members(window: _Window, scan: Any, hints: RecordHints) -> Iterator[tuple[str, Any]]:
     if window.skip_ws() == "}":
         window.pos += 1
         return
     while True:
         key = _key(window, scan)
         window.skip_ws()
-        yield key, window.value(scan)
+        value = window.value(scan)
+        hints.surrogates = window.passed_escape()
+        yield key, value
+        hints.surrogates = False
         if window.expect(",}", "',' or '}' between members") == "}":
             return
 
@@ -225,22 +325,26 @@ def _key(window: _Window, scan: Any) -> str:
     return key
 
 
-def _wrapped(window: _Window, scan: Any, containers: tuple[str, ...]) -> Iterator[Any]:
+def _wrapped(
+    window: _Window, scan: Any, containers: tuple[str, ...], hints: RecordHints
+) -> Iterator[Any]:
     found: str | None = None
     seen = []
     if window.skip_ws() != "}":
         while True:
             key = _key(window, scan)
+            window.passed_escape()
             seen.append(key)
             if key in containers and window.skip_ws() == "[":
                 if found is not None:
                     raise ParseError(f"the document holds two record lists ({found!r}, {key!r})")
                 found = key
                 window.pos += 1
-                yield from _elements(window, scan)
+                yield from _elements(window, scan, hints)
             else:
                 window.skip_ws()
                 window.value(scan)  # small siblings such as "count"; bounded by max_record
+                window.passed_escape()
             if window.expect(",}", "',' or '}' between members") == "}":
                 break
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from typing import IO
 
@@ -15,6 +16,8 @@ class ProgressLine:
         self.interval = interval
         self.last = float("-inf")  # the first text shows at once, whatever the clock
         self.width = 0
+        self.lock = threading.Lock()  # downloads report from their own threads
+        self.downloads: dict[str, tuple[int, int | None]] = {}
 
     @classmethod
     def for_stderr(cls, enabled: bool = True) -> ProgressLine | None:
@@ -24,17 +27,29 @@ class ProgressLine:
         return cls(sys.stderr)
 
     def _show(self, text: str, force: bool = False) -> None:
-        now = time.monotonic()
-        if not force and now - self.last < self.interval:
-            return
-        self.last = now
-        pad = max(0, self.width - len(text))
-        self.stream.write("\r" + text + " " * pad)
-        self.stream.flush()
-        self.width = len(text)
+        with self.lock:
+            now = time.monotonic()
+            if not force and now - self.last < self.interval:
+                return
+            self.last = now
+            pad = max(0, self.width - len(text))
+            self.stream.write("\r" + text + " " * pad)
+            self.stream.flush()
+            self.width = len(text)
 
     def download(self, source: str, done: int, total: int | None) -> None:
-        if total:
+        """Show one download's progress, or all of them together while several overlap."""
+        with self.lock:
+            self.downloads[source] = (done, total)
+            if total is not None and done >= total:
+                del self.downloads[source]
+            active = dict(self.downloads) or {source: (done, total)}
+        if len(active) > 1:
+            got = sum(d for d, _ in active.values()) / 1e6
+            expected = [t for _, t in active.values()]
+            whole = f" of {sum(t or 0 for t in expected) / 1e6:.1f}" if None not in expected else ""
+            self._show(f"downloading {len(active)} sources: {got:.1f}{whole} MB")
+        elif total:
             self._show(f"{source}: downloading {done / 1e6:.1f} of {total / 1e6:.1f} MB")
         else:
             self._show(f"{source}: downloading {done / 1e6:.1f} MB")

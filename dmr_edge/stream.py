@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import IO, Any, TypeVar
 
 from dmr_edge.errors import ParseError, RecordError
-from dmr_edge.jsonscan import DEFAULT_MAX_RECORD, scan_records
-from dmr_edge.sources import Row, SourceSpec
+from dmr_edge.jsonscan import DEFAULT_MAX_RECORD, RecordHints, scan_records
+from dmr_edge.sources import Row, SourceSpec, fields
 
 T = TypeVar("T")
 
@@ -60,16 +60,30 @@ def ijson_backend() -> str:
     return str(getattr(ijson, "backend", "unknown"))
 
 
-def iter_records(stream: IO[bytes], spec: SourceSpec, parser: str = "auto") -> Iterator[Any]:
-    """Yield the records of one source document from a binary stream.
+class Records:
+    """The records of one source document, read from a binary stream as they are iterated.
 
-    Raise ``ParseError`` when the document is malformed, cut short or of the wrong shape —
-    possibly after some records were yielded, so nothing may be committed before the end.
+    Iterating raises ``ParseError`` when the document is malformed, cut short or of the wrong
+    shape — possibly after some records were yielded, so nothing may be committed before the
+    end. ``hints`` says what the parser knows about the record it has just yielded.
     """
-    if parser == "ijson":
-        yield from _ijson_records(stream, spec)
-    else:
-        yield from scan_records(stream, spec.kind, spec.containers)
+
+    def __init__(self, stream: IO[bytes], spec: SourceSpec, parser: str = "auto") -> None:
+        self.hints = RecordHints()
+        self._records: Iterator[Any]
+        if parser == "ijson":
+            self.hints.surrogates = True  # ijson cannot say: every row is checked
+            self._records = _ijson_records(stream, spec)
+        else:
+            self._records = scan_records(stream, spec.kind, spec.containers, hints=self.hints)
+
+    def __iter__(self) -> Iterator[Any]:
+        return self._records
+
+
+def iter_records(stream: IO[bytes], spec: SourceSpec, parser: str = "auto") -> Records:
+    """Return the records of one source document (see ``Records``)."""
+    return Records(stream, spec, parser)
 
 
 class _RecordBound:
@@ -103,33 +117,68 @@ def _ijson_records(stream: IO[bytes], spec: SourceSpec) -> Iterator[Any]:
     # Up to 4 bytes a character: never refuse a record the scanner would accept.
     bounded = _RecordBound(stream, 4 * DEFAULT_MAX_RECORD)
     reader: Any = bounded
+    # A UTF-8 byte order mark is tolerated, as by the scanner; ijson would refuse it.
+    start = 3 if reader.read(3) == b"\xef\xbb\xbf" else 0
     try:
+        reader.seek(start)
         if spec.kind == "map":
+            _ijson_top(reader, "start_map", "a JSON object")
+            reader.seek(start)
             for item in ijson.kvitems(reader, "", use_float=True):
                 bounded.since = 0
                 yield item
             return
         prefix = _ijson_prefix(reader, spec.containers)
-        reader.seek(0)
+        reader.seek(start)
         for item in ijson.items(reader, prefix, use_float=True):
             bounded.since = 0
             yield item
-    except ijson.JSONError as exc:
-        raise ParseError(f"malformed or cut-short JSON ({exc})") from None
     except UnicodeDecodeError:
-        raise ParseError("invalid UTF-8") from None
+        # yajl2 backends also fail so on a lone "\udc00" escape, which they cannot decode.
+        raise ParseError("invalid UTF-8 (or a lone surrogate escape)") from None
+    except (ijson.JSONError, ValueError) as exc:  # the pure-Python backend raises ValueError
+        raise ParseError(f"malformed or cut-short JSON ({_one_line(exc)})") from None
+
+
+def _ijson_top(stream: IO[bytes], event: str, what: str) -> None:
+    """Refuse a document whose top-level value does not start with ``event``."""
+    import ijson
+
+    for _prefix, found, _value in ijson.parse(stream):
+        if found == event:
+            return
+        break
+    raise ParseError(f"expected {what} at the top level")
+
+
+def _one_line(exc: Exception, limit: int = 200) -> str:
+    """The first line of an exception's message (yajl's go on to show the text), shortened."""
+    lines = str(exc).strip().splitlines() or [type(exc).__name__]
+    text = " ".join(lines[0].split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _ijson_prefix(stream: IO[bytes], containers: tuple[str, ...]) -> str:
+    """The ijson prefix of the record list, found as the scanner finds it.
+
+    A list at the top, or the first member of a top-level object named like a container
+    whose value is a list (``{"results": null, "users": [...]}`` holds the ``users`` list).
+    """
     import ijson
 
+    named: str | None = None  # a container's key, waiting for its value
     for prefix, event, value in ijson.parse(stream):
-        if prefix == "" and event == "start_array":
-            return "item"
-        if prefix == "" and event == "map_key" and value in containers:
-            return f"{value}.item"
-        if prefix == "" and event in ("string", "number", "boolean", "null"):
-            break
+        if named is not None and prefix == named:
+            if event == "start_array":
+                return f"{named}.item"
+            named = None
+        elif prefix == "":
+            if event == "start_array":
+                return "item"
+            if event == "map_key":
+                named = value if value in containers else None
+            elif event in ("string", "number", "boolean", "null"):
+                break
     raise ParseError("no record list in the document")
 
 
@@ -147,18 +196,30 @@ class RowStream:
         self.records = records
         self.spec = spec
         self.stats = ParseStats()
+        # Records from anything but the scanner may hold lone surrogates anywhere.
+        self.hints = records.hints if isinstance(records, Records) else _EVERY_ROW
 
     def __iter__(self) -> Iterator[Row]:
         to_row = self.spec.to_row
+        columns = self.spec.columns
         stats = self.stats
+        hints = self.hints
         for record in self.records:
             stats.records += 1
             try:
-                yield to_row(record)
+                row = to_row(record)
+                if hints.surrogates:
+                    fields.refuse_lone_surrogates(row, columns)
             except RecordError as exc:
                 stats.rejected += 1
                 if len(stats.reasons) < MAX_REASONS:
                     stats.reasons.append(f"record {stats.records}: {exc}")
+                continue
+            yield row
+
+
+_EVERY_ROW = RecordHints()
+_EVERY_ROW.surrogates = True
 
 
 def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:

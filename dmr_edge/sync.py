@@ -19,7 +19,6 @@ import time
 import traceback
 import zlib
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any, Callable
@@ -68,6 +67,7 @@ class SourceReport:
     fetch_seconds: float = 0.0
     apply_seconds: float = 0.0
     reasons: list[str] = field(default_factory=list)
+    unreachable: bool = False  # the download could not connect at all
 
     @property
     def changed(self) -> bool:
@@ -97,6 +97,9 @@ class SyncReport:
     fetch_seconds: float = 0.0
     apply_seconds: float = 0.0
     total_seconds: float = 0.0
+    # Every download this run tried could not connect at all: no network. A one-shot run
+    # then says so in one line instead of retrying each source for a minute.
+    no_network: bool = False
 
     @property
     def exit_code(self) -> int:
@@ -120,6 +123,14 @@ class SyncReport:
         )
         data["exit_code"] = self.exit_code
         return data
+
+
+def _reset(report: SourceReport) -> SourceReport:
+    """Clear a report of its first, deferred attempt, keeping it the same object (the
+    ``SyncReport`` lists it)."""
+    fresh = SourceReport(report.source)
+    report.__dict__.update(fresh.__dict__)
+    return report
 
 
 def choose_mode(mem_available: int | None) -> tuple[str, int]:
@@ -290,6 +301,7 @@ class Syncer:
         offline: bool = False,
         max_age: float | None = None,
         only: list[str] | None = None,
+        patient: bool = False,
         sleep: Callable[[float], Any] = time.sleep,
         fetch_progress: Progress | None = None,
         record_progress: RecordProgress | None = None,
@@ -300,6 +312,8 @@ class Syncer:
         )
         self.offline = offline
         self.max_age = max_age
+        self.patient = patient  # the daemon: every failed download gets its retries
+        self._states: dict[str, dict[str, Any]] | None = None  # warm: read once, if needed
         self.sources = settings.enabled_sources(only)
         self.cache = Cache(settings.cache_dir)
         self.fetcher = Fetcher(
@@ -322,7 +336,13 @@ class Syncer:
         )
         return entry.age >= max_age
 
-    def _fetch(self, source: SourceSettings, report: SourceReport) -> FetchResult | None:
+    def _fetch(
+        self,
+        source: SourceSettings,
+        report: SourceReport,
+        first_try_only: bool = False,
+        tried: int = 0,
+    ) -> FetchResult | None:
         """Fetch one source if its cache is stale; record the outcome in ``report``."""
         entry = self.cache.entry(source.name)
         if self.offline:
@@ -332,12 +352,15 @@ class Syncer:
             report.fetch = "cached"
             return None
         try:
-            result = self.fetcher.fetch(source, self.cache, entry)
+            result = self.fetcher.fetch(
+                source, self.cache, entry, first_try_only=first_try_only, tried=tried
+            )
         except FetchError as exc:
             report.fetch = "failed"
             self._fail(report, exc)
             report.retry_after = exc.retry_after
             report.http_status = exc.status
+            report.unreachable = exc.unreachable
             return None
         except Exception as exc:  # a bug, or a library failing in a way not foreseen
             report.fetch = "failed"
@@ -381,14 +404,67 @@ class Syncer:
         report.error = f"internal error: {type(exc).__name__}: {text}".rstrip(": ")
         report.exit_code = EXIT_FAILURE
 
-    def fetch_all(self, reports: dict[str, SourceReport]) -> dict[str, FetchResult | None]:
-        if self.mode == "parallel" and len(self.sources) > 1:
-            with ThreadPoolExecutor(max_workers=len(self.sources)) as pool:
-                futures = {
-                    s.name: pool.submit(self._fetch, s, reports[s.name]) for s in self.sources
-                }
-                return {name: future.result() for name, future in futures.items()}
-        return {s.name: self._fetch(s, reports[s.name]) for s in self.sources}
+    def fetch_all(
+        self, reports: dict[str, SourceReport], report: SyncReport | None = None
+    ) -> dict[str, FetchResult | None]:
+        """Download every stale source, all at once: a field operator's cellular link is
+        bound by latency, so six downloads one after the other cost six times the wait.
+
+        A one-shot run tries each source once first. Where not a single upstream could be
+        connected to (no route, no name resolution, refused everywhere), there is no
+        network: it ends there (``report.no_network``), within seconds. Where some answered,
+        the unreachable ones get their retries. The daemon (``patient``) retries as usual.
+        """
+        first_try_only = not self.patient
+        results = self._each(self.sources, reports, first_try_only)
+        if not first_try_only:
+            return results
+        unreachable = [s for s in self.sources if reports[s.name].unreachable]
+        tried = [s for s in self.sources if reports[s.name].fetch not in ("cached", "offline")]
+        if unreachable and len(unreachable) == len(tried):
+            if report is not None:
+                report.no_network = True
+            return results
+        if unreachable and self.settings.http.retries:
+            for source in unreachable:
+                reports[source.name] = _reset(reports[source.name])
+            results.update(self._each(unreachable, reports, False, tried=1))
+        return results
+
+    def _each(
+        self,
+        sources: list[SourceSettings],
+        reports: dict[str, SourceReport],
+        first_try_only: bool,
+        tried: int = 0,
+    ) -> dict[str, FetchResult | None]:
+        """Fetch ``sources``, each in its own thread when there are several."""
+        if len(sources) < 2:
+            return {s.name: self._fetch(s, reports[s.name], first_try_only, tried) for s in sources}
+        results: dict[str, FetchResult | None] = {}
+        raised: list[BaseException] = []
+
+        def run(source: SourceSettings) -> None:
+            try:
+                report = reports[source.name]
+                results[source.name] = self._fetch(source, report, first_try_only, tried)
+            except BaseException as exc:  # a stop request, handed to the caller
+                raised.append(exc)
+
+        threads = [
+            threading.Thread(target=run, args=(s,), name=f"dmr-edge-fetch-{s.name}", daemon=True)
+            for s in sources
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if raised:
+            for result in results.values():
+                if result is not None and result.temp_path is not None:
+                    self.cache.discard(result.temp_path)
+            raise raised[0]
+        return {s.name: results.get(s.name) for s in sources}
 
     def _prepare(self) -> None:
         """Before a warm or a sync (holding the instance lock): the cache directory exists
@@ -397,6 +473,10 @@ class Syncer:
         if not self.offline:
             self.cache.ensure()
         self.cache.remove_stale_temps()
+        if self.settings.sync.compress_cache:
+            for source in self.sources:
+                with contextlib.suppress(OSError):  # a read-only cache stays as it is
+                    self.cache.compact(source.name)
 
     # --- warm --------------------------------------------------------------------------
 
@@ -407,41 +487,47 @@ class Syncer:
         reports = {s.name: SourceReport(s.name) for s in self.sources}
         report.sources = list(reports.values())
         self._prepare()
-        states: dict[str, dict[str, Any]] | None = None
-        for source in self.sources:
-            result = self._fetch(source, reports[source.name])
-            if result is None or result.temp_path is None:
-                continue
-            if states is None:
-                from dmr_edge.status import read_states
-
-                try:
-                    states = read_states(self.settings)
-                except StoreError:
-                    states = {}  # the cached document's own count serves
-            spec = SOURCES[source.name]
-            entry = self.cache.entry(source.name)
-            previous = previous_rows(states.get(source.name, {}), entry)
-            try:
-                parsed, rows = validate_document(result.temp_path, spec, self.settings, previous)
-            except (ParseError, RejectedError) as exc:
-                self.cache.discard(result.temp_path)
-                self._fail(reports[source.name], exc)
-                continue
-            except Exception as exc:
-                self.cache.discard(result.temp_path)
-                self._fail_unexpected(reports[source.name], source, exc)
-                continue
-            except BaseException:
-                self.cache.discard(result.temp_path)
-                raise
-            result.meta.records = rows
-            self.cache.install(source.name, result.temp_path, result.meta)
-            reports[source.name].records = parsed.records
-            reports[source.name].rejected = parsed.rejected
+        self._states = None
+        results = self.fetch_all(reports, report)
+        try:
+            for source in self.sources:
+                result = results.get(source.name)
+                if result is not None and result.temp_path is not None:
+                    self._validate_and_install(source, result, reports[source.name])
+        finally:
+            for result in results.values():  # no-ops for those installed
+                if result is not None and result.temp_path is not None:
+                    self.cache.discard(result.temp_path)
         report.fetch_seconds = sum(r.fetch_seconds for r in report.sources)
         report.total_seconds = time.monotonic() - started
         return report
+
+    def _validate_and_install(
+        self, source: SourceSettings, result: FetchResult, report: SourceReport
+    ) -> None:
+        """Warm's check of a download: install it as the cache only if sync would apply it."""
+        assert result.temp_path is not None
+        if self._states is None:
+            from dmr_edge.status import read_states
+
+            try:
+                self._states = read_states(self.settings)
+            except StoreError:
+                self._states = {}  # the cached document's own count serves
+        spec = SOURCES[source.name]
+        previous = previous_rows(self._states.get(source.name, {}), self.cache.entry(source.name))
+        try:
+            parsed, rows = validate_document(result.temp_path, spec, self.settings, previous)
+        except (ParseError, RejectedError) as exc:
+            self._fail(report, exc)
+            return
+        except Exception as exc:
+            self._fail_unexpected(report, source, exc)
+            return
+        result.meta.records = rows
+        self.cache.install(source.name, result.temp_path, result.meta)
+        report.records = parsed.records
+        report.rejected = parsed.rejected
 
     # --- sync --------------------------------------------------------------------------
 
@@ -457,7 +543,7 @@ class Syncer:
         report.sources = list(reports.values())
         try:
             self._prepare()
-            results = self.fetch_all(reports)
+            results = self.fetch_all(reports, report)
             for source in self.sources:
                 source_report = reports[source.name]
                 self.apply_source(store, source, results.get(source.name), source_report)

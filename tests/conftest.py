@@ -177,6 +177,14 @@ def run_dmr_edge(
     )
 
 
+def cached(path: Path) -> bytes:
+    """The JSON document a cache file holds (the cache keeps it gzip-compressed)."""
+    from dmr_edge.stream import open_document
+
+    with open_document(str(path)) as stream:
+        return stream.read()
+
+
 NOBODY = 65534
 
 

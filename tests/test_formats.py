@@ -10,7 +10,7 @@ import pytest
 from dmr_edge.errors import ParseError, RecordError
 from dmr_edge.sources import SOURCES
 from dmr_edge.stream import RowStream, iter_records
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, tiny_documents
 
 
 def rows_of(source: str, document: bytes, parser: str = "auto"):
@@ -103,7 +103,8 @@ def test_tgif_string_ids_base64_descriptions_and_trailing_spaces(wrapped):
     ]
     doc = {"talkgroups": records} if wrapped else records
     rows, _ = rows_of("tgif_talkgroups", json.dumps(doc).encode())
-    assert rows == [("TGIF", 101, "Tac-101", "For everyone")]
+    # The padding stays as one space: Pi-Star's TGList spells it as a dash.
+    assert rows == [("TGIF", 101, "Tac-101 ", "For everyone")]
 
 
 def test_hearham_frequencies_stay_hz_and_shared_callsigns_keep_distinct_ids():
@@ -176,3 +177,58 @@ def test_rejected_records_are_counted_not_fatal():
 def test_malformed_or_wrong_shape_documents_raise_parse_errors(document, message):
     with pytest.raises(ParseError, match=message):
         rows_of("radioid_users", document)
+
+
+def _deep(depth: int) -> list:
+    value: list = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+HOSTILE_VALUES = [
+    "\ud800", "x\udfffy", "\ud83d", 10**400, -(10**400), "1" * 400, "1" * 5000, "\u00b2",
+    "\u0663", "--5", "-", "TBD", "", " ", "None", 1e308, float("inf"), -0.0, True, False, [],
+    {}, [1], {"a": 1}, "x" * 20_000, 2**63, 2**64, -(2**63) - 1, "1e999999", "sNaN", "NaN",
+    "0x10", "1_000", "\x00", _deep(900), "9" * 30, 1.5, "1.5", "+5", "1e9999999999999999999",
+]  # fmt: skip
+
+
+def hostile_records(source: str):
+    """Each source's first sample record with each field (and a few absent ones) made hostile."""
+    doc = json.loads(tiny_documents()[source])
+    if SOURCES[source].kind == "map":
+        key, name = next(iter(doc.items()))
+        yield from ((value, name) for value in HOSTILE_VALUES)
+        yield from ((key, value) for value in HOSTILE_VALUES)
+        return
+    if isinstance(doc, dict):
+        doc = next(v for v in doc.values() if isinstance(v, list))
+    sample = doc[0]
+    names = set(sample) | {"lat", "lng", "map_info", "trustee", "color_code", "hardware"}
+    for name in sorted(names):
+        for value in HOSTILE_VALUES:
+            yield {**sample, name: value}
+    for name in ("talkgroup", "timeslot", "description"):
+        for value in HOSTILE_VALUES:
+            yield {**sample, "talkgroups": [{"talkgroup": 9, "timeslot": 1, name: value}]}
+    yield from HOSTILE_VALUES  # records that are not objects
+
+
+@pytest.mark.parametrize("source", list(SOURCES))
+def test_every_hostile_field_value_gives_a_rejected_record_or_a_row_sqlite_stores(source):
+    import sqlite3
+
+    spec = SOURCES[source]
+    conn = sqlite3.connect(":memory:")
+    columns = ", ".join(f"c{i}" for i in range(len(spec.columns)))
+    conn.execute(f"CREATE TABLE t ({columns})")
+    insert = f"INSERT INTO t VALUES ({', '.join('?' * len(spec.columns))})"
+    for record in hostile_records(source):
+        stream = RowStream([record], spec)  # not from the scanner: every row is checked
+        rows = list(stream)  # nothing but RecordError may come out of a record
+        assert len(rows) + stream.stats.rejected == 1
+        if rows:
+            conn.execute(insert, rows[0])
+            assert rows[0][spec.columns.index("id")] is not None
+    conn.close()

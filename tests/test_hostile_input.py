@@ -8,6 +8,7 @@ normal sync's: no record may make the agent allocate without limit.
 
 from __future__ import annotations
 
+import base64
 import http.server
 import json
 import os
@@ -23,7 +24,8 @@ from typing import Callable, Dict, Iterator, List, Tuple
 import pytest
 
 from dmr_edge.cli import COMMANDS
-from tests.conftest import PATHS, ROOT, write_config
+from dmr_edge.sources import SOURCES
+from tests.conftest import PATHS, ROOT, tiny_documents, write_config
 from tests.upstream import Upstream
 
 USERS = PATHS["radioid_users"]
@@ -149,6 +151,28 @@ CORPUS: Dict[str, Hostile] = {
         ),
         "applied",
     ),
+    "lone_high_surrogate_in_a_name": Hostile(
+        lambda: with_bad_record('{"id": 3200000, "callsign": "X1", "fname": "An\\ud800n"}'),
+        "rejected",
+    ),
+    "lone_low_surrogate_in_a_city": Hostile(
+        lambda: with_bad_record('{"id": 3200000, "callsign": "X1", "city": "City 2\\udfff"}'),
+        "rejected",
+    ),
+    "id_of_5000_digits_as_text": Hostile(
+        lambda: with_bad_record('{"id": "' + "1" * 5000 + '", "callsign": "X1"}'), "rejected"
+    ),
+    "id_of_a_unicode_digit": Hostile(
+        lambda: with_bad_record('{"id": "\u00b2", "callsign": "X1"}'), "rejected"
+    ),
+    "tab_inside_a_string": Hostile(
+        lambda: with_bad_record('{"id": 3200000, "callsign": "X1", "city": "City\t2"}'),
+        "error",
+        r"invalid JSON at character \d+: a control character inside a string",
+    ),
+    "null_sibling_named_like_a_container": Hostile(
+        lambda: b'{"results": null, ' + V2[1:], "applied"
+    ),
 }
 
 
@@ -241,6 +265,284 @@ def test_a_hostile_file_brought_by_hand_is_refused_or_its_bad_record_counted(
         assert result.code == 0, result
         rows = users_rows(tmp_path / "db.sqlite")
         assert {row[4] for row in rows} == {"City 2"}
+
+
+# --- bad values in any source, beside a healthy one --------------------------------------
+
+DIGITS_400 = "1" * 400
+
+
+def source_document(name: str, extra: List[str]) -> bytes:
+    """The tiny valid document of a source in its real shape, with raw JSON records added."""
+    doc = json.loads(tiny_documents()[name])
+    if SOURCES[name].kind == "map":
+        members = [f"{json.dumps(k)}: {json.dumps(v)}" for k, v in doc.items()]
+        return ("{" + ", ".join(members + extra) + "}").encode()
+    key = None
+    if isinstance(doc, dict):
+        key = next(k for k, v in doc.items() if isinstance(v, list))
+    records = doc[key] if key else doc
+    text = "[" + ", ".join([json.dumps(r) for r in records] + extra) + "]"
+    return (f'{{"{key}": {text}}}' if key else text).encode()
+
+
+def good_count(name: str) -> int:
+    doc = json.loads(tiny_documents()[name])
+    if isinstance(doc, dict) and SOURCES[name].kind == "array":
+        doc = next(v for v in doc.values() if isinstance(v, list))
+    return len(doc)
+
+
+def source_rows(db: Path, name: str) -> List[tuple]:
+    spec = SOURCES[name]
+    where = f" WHERE {spec.scope_column} = ?" if spec.scope_column else ""
+    args = (spec.scope,) if spec.scope_column else ()
+    conn = sqlite3.connect(str(db))
+    try:
+        return conn.execute(f"SELECT * FROM {spec.table}{where}", args).fetchall()
+    finally:
+        conn.close()
+
+
+def sync_config(tmp: Path, up: Upstream, enabled: List[str], sync: str = "") -> Path:
+    config = write_config(tmp / "config.toml", tmp, up, enabled=enabled)
+    # A tiny document with one bad record: let the rest through the reject threshold.
+    settings = "reject_threshold = 0.5\n" + sync
+    config.write_text(config.read_text().replace("[http]", f"[sync]\n{settings}[http]", 1))
+    return config
+
+
+# name: (source, the bad record as raw JSON, "rejected" or the column stored as unknown)
+BAD_VALUES: Dict[str, Tuple[str, str, str]] = {
+    "lone_surrogate_in_a_user_city": (
+        "radioid_users", '{"id": 3199999, "callsign": "X1", "city": "Spring\\ud800field"}',
+        "rejected",
+    ),
+    "lone_surrogate_in_radioid_map_info": (
+        "radioid_repeaters", '{"id": 999001, "callsign": "X1", "map_info": "<b>\\udc00</b>"}',
+        "rejected",
+    ),
+    "lone_surrogate_in_a_radioid_talkgroup_description": (
+        "radioid_repeaters",
+        '{"id": 999001, "callsign": "X1", "talkgroups": [{"talkgroup": 9, "description":'
+        ' "\\ud83d"}]}',
+        "rejected",
+    ),
+    "latitude_of_400_digits": (
+        "radioid_repeaters", '{"id": 999001, "callsign": "X1", "lat": ' + DIGITS_400 + "}", "lat"
+    ),
+    "unicode_digit_color_code": (
+        "radioid_repeaters", '{"id": 999001, "callsign": "X1", "color_code": "\\u00b2"}',
+        "rejected",
+    ),
+    "color_code_beyond_any_sqlite_integer": (
+        "radioid_repeaters",
+        '{"id": 999001, "callsign": "X1", "color_code": "99999999999999999999"}',
+        "rejected",
+    ),
+    "lone_surrogate_in_brandmeister_hardware": (
+        "brandmeister_devices", '{"id": 999001, "callsign": "X1", "hardware": "R\\udbff"}',
+        "rejected",
+    ),
+    "longitude_of_400_digits": (
+        "brandmeister_devices", '{"id": 999001, "callsign": "X1", "lng": -' + DIGITS_400 + "}",
+        "lng",
+    ),
+    "brandmeister_master_of_5000_digits_as_text": (
+        "brandmeister_devices",
+        '{"id": 999001, "callsign": "X1", "lastKnownMaster": "' + "3" * 5000 + '"}',
+        "rejected",
+    ),
+    "lone_surrogate_in_a_brandmeister_talkgroup_name": (
+        "brandmeister_talkgroups", '"999001": "World\\ud800"', "rejected"
+    ),
+    "lone_surrogate_in_a_tgif_name": (
+        "tgif_talkgroups", '{"id": "999001", "name": "\\udfff"}', "rejected"
+    ),
+    "lone_surrogate_in_a_hearham_description": (
+        "hearham_repeaters", '{"id": 999001, "callsign": "X1", "description": "\\ud800"}',
+        "rejected",
+    ),
+    "hearham_latitude_of_400_digits": (
+        "hearham_repeaters", '{"id": 999001, "callsign": "X1", "latitude": ' + DIGITS_400 + "}",
+        "lat",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_VALUES))
+def test_a_bad_value_in_any_source_is_a_rejected_record_and_the_next_source_is_still_applied(
+    cli, upstream, tmp_path, name
+):
+    source, raw, outcome = BAD_VALUES[name]
+    names = list(SOURCES)
+    healthy = names[(names.index(source) + 1) % len(names)]
+    upstream.set(PATHS[source], source_document(source, [raw]))
+    upstream.set(PATHS[healthy], tiny_documents()[healthy])
+    config = sync_config(tmp_path, upstream, [source, healthy])
+    result = cli("sync", "--config", config, "--json")
+    assert result.code == 0, result
+    assert "Traceback" not in result.err and "internal error" not in result.err, result.err
+    report = {s["source"]: s for s in json.loads(result.out)["sources"]}
+    db = tmp_path / "db.sqlite"
+    assert len(source_rows(db, healthy)) == good_count(healthy)
+    rows = source_rows(db, source)
+    if outcome == "rejected":
+        assert report[source]["rejected"] == 1, report[source]
+        assert re.search(r"record \d+: .+", report[source]["reasons"][0])
+        assert len(rows) == good_count(source)
+    else:  # kept, with the unreadable value stored as unknown
+        assert report[source]["rejected"] == 0, report[source]
+        assert len(rows) == good_count(source) + 1
+        column = SOURCES[source].columns.index(outcome)
+        assert [row[column] for row in rows if row[1] == 999001] == [None]
+
+
+# --- long text is cut; unreadable frequencies are unknown ----------------------------------
+
+
+def radioid_repeater(repeater_id: int, callsign: str, **extra: object) -> Dict[str, object]:
+    record: Dict[str, object] = {
+        "locator": repeater_id, "id": repeater_id, "callsign": callsign, "city": "Town",
+        "state": "", "country": "United States", "frequency": "444.12500", "color_code": 1,
+        "offset": "+5.000", "assigned": "Peer", "ts_linked": "TS1 TS2", "trustee": "W1AW",
+        "map_info": "", "map": 0, "ipsc_network": "BM", "lat": "1.5", "lng": "2.5",
+        "status": "ACTIVE",
+    }  # fmt: skip
+    record.update(extra)
+    return record
+
+
+def notes(length: int) -> str:
+    """HTML notes as radioid's map_info holds them, ``length`` characters long."""
+    return ("<p>Net Tuesday 20:00, \"all welcome\" &amp; links:</p>\n" * 400)[:length]
+
+
+def test_long_notes_and_names_are_cut_and_only_a_too_long_callsign_rejects_a_repeater(
+    cli, upstream, tmp_path
+):
+    talkgroups = [
+        {"talkgroup": 91 + i, "timeslot": 1, "description": "T" * 300, "discovery": 0}
+        for i in range(256)
+    ]
+    records = [
+        radioid_repeater(311001, "N4KYS", map_info=notes(17_185)),
+        radioid_repeater(262001, "DB0NGU", map_info=notes(14_858)),
+        radioid_repeater(234001, "GB3FV", map_info=notes(4_440)),
+        radioid_repeater(311002, "W1LONG", city="C" * 300, state="S" * 300,
+                         trustee=[f"K{i}ABC" for i in range(100)], talkgroups=talkgroups),
+        radioid_repeater(311003, "W" * 65),
+    ] + [radioid_repeater(311100 + i, f"W{i}OK") for i in range(20)]  # fmt: skip
+    upstream.set(PATHS["radioid_repeaters"], json.dumps({"rptrs": records}).encode())
+    config = write_config(tmp_path / "config.toml", tmp_path, upstream,
+                          enabled=["radioid_repeaters"])  # fmt: skip
+    result = cli("sync", "--config", config, "--json")
+    assert result.code == 0, result
+    report = json.loads(result.out)["sources"][0]
+    assert report["rejected"] == 1
+    assert "callsign is longer than 64 characters" in report["reasons"][0]
+    columns = SOURCES["radioid_repeaters"].columns
+    rows = {row[1]: dict(zip(columns, row)) for row in source_rows(tmp_path / "db.sqlite",
+                                                                  "radioid_repeaters")}  # fmt: skip
+    assert len(rows) == 24 and 311003 not in rows
+    for repeater_id, length in ((311001, 17_185), (262001, 14_858), (234001, 4_440)):
+        kept = json.loads(rows[repeater_id]["details"])["map_info"]
+        assert notes(length).startswith(kept) and len(kept) >= 4096 - 1
+    wide = rows[311002]
+    assert wide["city"] == "C" * 256 and wide["state"] == "S" * 256
+    assert len(wide["trustee"]) <= 256 and wide["trustee"].startswith("K0ABC,K1ABC,")
+    extra = json.loads(wide["details"])
+    assert len(wide["details"]) <= 4 * 4096 and extra["talkgroups"][0]["talkgroup"] == 91
+
+
+# source: (the record as raw JSON with text too long for its field, column, kept text)
+LONG_TEXT = {
+    "radioid_users": ('{"id": 3199999, "callsign": "X1", "fname": "' + "N" * 300 + '"}',
+                      "first_name", "N" * 256),
+    "brandmeister_devices": ('{"id": 999001, "callsign": "X1", "city": "' + "C" * 300 + '"}',
+                             "city", "C" * 256),
+    "brandmeister_talkgroups": ('"999001": "' + "N" * 300 + '"', "name", "N" * 256),
+    "tgif_talkgroups": (
+        '{"id": "999001", "name": "' + "N" * 300 + '", "description": "'
+        + base64.b64encode(("D" * 300_000).encode()).decode() + '"}',
+        "description", "D" * 4096,
+    ),
+    "hearham_repeaters": ('{"id": 999001, "callsign": "X1", "description": "' + "D" * 5000
+                          + '", "city": "' + "C" * 300 + '"}', "city", "C" * 256),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("source", list(LONG_TEXT))
+def test_text_longer_than_its_field_is_cut_in_every_source(cli, upstream, tmp_path, source):
+    raw, column, kept = LONG_TEXT[source]
+    upstream.set(PATHS[source], source_document(source, [raw]))
+    config = write_config(tmp_path / "config.toml", tmp_path, upstream, enabled=[source])
+    result = cli("sync", "--config", config, "--json")
+    assert result.code == 0, result
+    assert json.loads(result.out)["sources"][0]["rejected"] == 0
+    columns = SOURCES[source].columns
+    rows = [dict(zip(columns, r)) for r in source_rows(tmp_path / "db.sqlite", source)]
+    assert len(rows) == good_count(source) + 1
+    row = next(r for r in rows if r["id"] in (3199999, 999001))
+    assert row[column] == kept
+    if source == "tgif_talkgroups":
+        assert row["name"] == "N" * 256
+    if source == "hearham_repeaters":
+        assert json.loads(row["details"])["description"] == "D" * 4096
+
+
+def test_hearham_dash_and_tbd_frequencies_are_stored_as_unknown(cli, upstream, tmp_path):
+    odd = [
+        '{"id": 999001, "callsign": "X1", "frequency": "-", "offset": "TBD"}',
+        '{"id": 999002, "callsign": "X2", "frequency": "TBD", "offset": 600000}',
+        '{"id": 999003, "callsign": "X3", "frequency": 146520000, "offset": "-"}',
+        '{"id": 999004, "callsign": "X4", "frequency": [], "offset": true}',
+    ]
+    upstream.set(PATHS["hearham_repeaters"], source_document("hearham_repeaters", odd))
+    config = write_config(tmp_path / "config.toml", tmp_path, upstream,
+                          enabled=["hearham_repeaters"])  # fmt: skip
+    result = cli("sync", "--config", config, "--json")
+    assert result.code == 0, result
+    assert json.loads(result.out)["sources"][0]["rejected"] == 0
+    rows = {r[1]: r[3:5] for r in source_rows(tmp_path / "db.sqlite", "hearham_repeaters")}
+    assert rows[999001] == (None, None) and rows[999002] == (None, None)
+    assert rows[999003] == (146_520_000, 146_520_000) and rows[999004] == (None, None)
+
+
+# --- both parsers, through a sync -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("parser", ["auto", "ijson"])
+def test_both_parsers_find_the_user_list_beside_a_null_results_member(
+    cli, upstream, tmp_path, parser
+):
+    upstream.set(USERS, b'{"results": null, ' + V2[1:])
+    config = sync_config(tmp_path, upstream, ["radioid_users"], f'parser = "{parser}"\n')
+    result = cli("sync", "--config", config, "--json")
+    assert result.code == 0, result
+    assert len(users_rows(tmp_path / "db.sqlite")) == GOOD_COUNT
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        V2.replace(b"City 2", b"City\t2", 1),
+        V2[: len(V2) // 2],
+        V2 + b" trailing",
+        V2.replace(b"3100005", b"1" * 30, 1),
+        b"\n".join([b'{"users": [', b'{"id": 3100000,', b' "callsign": K1}', b"]}"]),
+    ],
+    ids=["tab", "truncated", "trailing_data", "integer_overflow", "bare_word_on_a_new_line"],
+)
+def test_an_ijson_parse_error_is_one_line(cli, upstream, tmp_path, at_version_one, body):
+    set_parser(at_version_one, "ijson")
+    before = snapshot(tmp_path)
+    upstream.set(USERS, body, etag='"hostile"')
+    result = cli("sync", "--config", at_version_one, "--max-age", "0")
+    assert result.code == 1, result
+    assert len(result.err.strip().splitlines()) == 1, result.err
+    assert result.err.startswith("dmr-edge: error: radioid_users: malformed or cut-short JSON (")
+    assert snapshot(tmp_path) == before
 
 
 # --- bounded memory ----------------------------------------------------------------------

@@ -13,7 +13,7 @@ import pytest
 
 from dmr_edge.config import load_settings
 from dmr_edge.sync import Syncer
-from tests.conftest import PATHS, dump, table_rows, write_config
+from tests.conftest import PATHS, cached, dump, table_rows, write_config
 
 USERS = PATHS["radioid_users"]
 
@@ -183,7 +183,7 @@ def test_an_implausibly_small_download_is_refused(tmp_path, upstream):
     report = sync(tmp_path, upstream)
     assert report.exit_code == 1 and "implausible" in report.sources[0].error
     assert dump(tmp_path / "db.sqlite") == before
-    cache = json.loads((tmp_path / "cache" / "radioid_users.json").read_bytes())
+    cache = json.loads(cached(tmp_path / "cache" / "radioid_users.json"))
     assert len(cache["users"]) == 1000
 
 

@@ -172,7 +172,8 @@ def test_a_full_disk_under_the_cache_fails_clearly_and_keeps_the_old_cache_file(
         cached = (small / "cache" / "radioid_users.json").read_bytes()
         before = users_rows(tmp_path / "db.sqlite")
 
-        upstream.set(USERS, big_users(tmp_path), etag='"v2"')
+        # Larger than the 1 MB file system even as the gzip the cache keeps.
+        upstream.set(USERS, big_users(tmp_path, 0.3), etag='"v2"')
         result = cli("sync", "--config", config, "--max-age", "0")
         assert result.code == 75, result
         line = one_error_line(result.err)

@@ -64,10 +64,10 @@ def test_a_bug_while_fetching_one_source_fails_it_alone(cli, config, tmp_path, m
 
     real = Fetcher.fetch
 
-    def fetch(self, source, cache, entry):  # type: ignore[no-untyped-def]
+    def fetch(self, source, cache, entry, **options):  # type: ignore[no-untyped-def]
         if source.name == BROKEN:
             raise RuntimeError("the HTTP library broke")
-        return real(self, source, cache, entry)
+        return real(self, source, cache, entry, **options)
 
     monkeypatch.setattr(Fetcher, "fetch", fetch)
     for command in ("warm", "sync"):

@@ -29,7 +29,7 @@ COMMANDS = {
     "check": ("dmr_edge.cli.check", "can each source be reached, and how fast"),
     "status": ("dmr_edge.cli.status", "per source: records, rejected, ages, last error"),
     "lookup": ("dmr_edge.cli.lookup", "what the database knows of an id or callsign"),
-    "export": ("dmr_edge.cli.export", "write DMRIds.dat or user.csv for hotspots"),
+    "export": ("dmr_edge.cli.export", "write the files hotspots, dashboards and radios read"),
     "import": ("dmr_edge.cli.importfile", "load a file brought by hand"),
     "backup": ("dmr_edge.cli.backup", "an online, consistent copy of the database"),
     "bench": ("dmr_edge.cli.bench", "performance tables on this machine"),

@@ -105,7 +105,20 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
     return report.exit_code
 
 
+NO_NETWORK = (
+    "no upstream can be reached ({reason}): no network? Apply what the cache holds with "
+    "'dmr-edge sync --offline', load a file with 'dmr-edge import --source NAME FILE', or "
+    "try it all on a loopback mirror with 'dmr-edge demo'"
+)
+
+
 def print_report(ctx: Any, args: argparse.Namespace, report: Any) -> None:
+    if report.no_network and not args.json:
+        # One line, not one per source: the machine has no network, nothing is wrong with
+        # any upstream in particular.
+        reasons = sorted({s.error.split(": ", 1)[-1] for s in report.sources if s.unreachable})
+        ctx.err("error: " + NO_NETWORK.format(reason=", ".join(reasons)))
+        return
     if args.json:
         ctx.json(report.as_dict())
     elif ctx.verbose and args.command == "sync":

@@ -55,4 +55,4 @@ def talkgroup_row(pair: Any) -> tuple[Any, ...]:
         raise RecordError("talkgroup entry is not a key/value pair") from None
     if not isinstance(name, (str, type(None))):
         raise RecordError(f"talkgroup {key!r} name is not text")
-    return (NETWORK, fields.ident(key, "talkgroup id"), fields.text(name, "name"), None)
+    return (NETWORK, fields.ident(key, "talkgroup id"), fields.padded_text(name, "name"), None)

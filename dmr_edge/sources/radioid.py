@@ -55,11 +55,27 @@ def network_name(value: Any) -> Any:
 
 
 def trustee(value: Any) -> Any:
-    """``trustee`` is a callsign string in old files and a list of callsigns in new ones."""
+    """``trustee`` is a callsign string in old files and a list of callsigns in new ones.
+
+    A trustee does not identify the repeater, so nothing in it is a reason to drop the
+    repeater: a list keeps its callsigns (what cannot be one is left out) up to ``MAX_TEXT``
+    characters in all; a string is cut to that.
+    """
     if isinstance(value, list):
-        calls = [fields.callsign(item, "trustee") for item in value if item]
-        return ",".join(c for c in calls if c) or None
-    call = fields.optional_text(value, "trustee", fields.MAX_CALLSIGN)
+        calls: list[str] = []
+        length = -1
+        for item in value:
+            try:
+                name = fields.callsign(item, "trustee") if item else ""
+            except RecordError:  # not a callsign
+                continue
+            if name:
+                length += len(name) + 1
+                if length > fields.MAX_TEXT:
+                    break
+                calls.append(name)
+        return ",".join(calls) or None
+    call = fields.optional_text(value, "trustee")
     return call.upper() if call else None
 
 
