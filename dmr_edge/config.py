@@ -19,10 +19,15 @@ from dmr_edge.errors import ConfigError
 from dmr_edge.record import dataclass, field, replace
 from dmr_edge.sources import SOURCES
 
+# TOML reader: the standard library's (3.11+), else an installed tomli (a pip install pulls
+# it in), else the copy carried in dmr_edge/_vendor (Debian bullseye has no python3-tomli).
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.9/3.10 only
-    import tomli as tomllib
+    try:
+        import tomli as tomllib
+    except ModuleNotFoundError:
+        from dmr_edge._vendor import tomli as tomllib
 
 SYSTEM_CONFIG = Path("/etc/dmr-edge/config.toml")
 MODES = ("auto", "streaming", "sequential", "parallel")

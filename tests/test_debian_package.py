@@ -130,7 +130,17 @@ def test_package_depends_on_debian_python_libraries_not_pip(deb):
         alternative.split()[0] for part in depends.split(",") for alternative in part.split("|")
     }
     assert {"python3-ijson", "python3-requests", "adduser"} <= names, depends
-    assert "python3-tomli" in names, "needed on Python < 3.11"
+    # Bullseye (Python 3.9) has no python3-tomli: the package carries its own TOML reader,
+    # so neither that package nor a newer python3 may be required (see debian/py3dist-overrides).
+    assert "python3-tomli" not in names, depends
+    assert not re.search(r"python3 \((>=|>>) 3\.1\d", depends), depends
+
+
+def test_package_carries_its_toml_reader_for_python_older_than_3_11(deb):
+    vendored = "/usr/lib/python3/dist-packages/dmr_edge/_vendor/tomli"
+    files = contents(deb)
+    for name in ("__init__.py", "_parser.py", "_re.py", "_types.py", "LICENSE"):
+        assert f"{vendored}/{name}" in files, name
 
 
 def test_configuration_is_a_conffile(deb):

@@ -33,6 +33,7 @@ COMMANDS = {
     "backup": ("dmr_edge.cli.backup", "an online, consistent copy of the database"),
     "bench": ("dmr_edge.cli.bench", "performance tables on this machine"),
     "demo": ("dmr_edge.cli.demo", "try it with no network: a loopback mirror, sync, lookup"),
+    "setup": ("dmr_edge.cli.setup", "set a hotspot up in one command (pi-star)"),
 }
 
 
