@@ -22,6 +22,7 @@ import threading
 from pathlib import Path
 
 from dmr_edge.generate import SOURCES, generate_file
+
 from tests.upstream import Fault, Upstream
 
 
