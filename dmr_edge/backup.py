@@ -141,8 +141,8 @@ def _copy(db: Path, temp: Path) -> tuple[int, dict[str, int]]:
     try:
         destination = sqlite3.connect(str(temp), isolation_level=None)
         try:
-            # All pages in one step: one read snapshot, so a commit meanwhile is not seen;
-            # under WAL the writer is not blocked.
+            # All pages in one step: one read snapshot, so a commit meanwhile is not seen.
+            # A sync that starts meanwhile waits for it (up to two minutes) before it writes.
             source.conn.backup(destination)
             # A standalone file: no -wal beside it, readable with any journal mode.
             destination.execute("PRAGMA journal_mode = DELETE")

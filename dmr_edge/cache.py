@@ -114,11 +114,26 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+def owned_like_directory(path: Path | str) -> None:
+    """Run as root in a directory another user owns (``sudo dmr-edge import`` beside the
+    service), give a new file that directory's owner, as SQLite does for its -wal and -shm:
+    the service must still be able to update it."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return
+    try:
+        st = os.stat(os.path.dirname(os.path.abspath(path)))
+        if st.st_uid != 0:
+            os.chown(path, st.st_uid, st.st_gid)
+    except OSError:
+        pass
+
+
 def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
     """Replace ``path`` with ``data``: temp file in the same directory, fsync, rename."""
     import tempfile
 
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=str(path.parent))
+    owned_like_directory(temp)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -138,7 +153,7 @@ def gzip_copy(source: Path, target: Path) -> None:
     import shutil
 
     with open(source, "rb") as plain, open(target, "wb") as raw:
-        sink = gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0)
+        sink = gzip.GzipFile(filename="", fileobj=raw, mode="wb", compresslevel=6, mtime=0)
         with sink:
             shutil.copyfileobj(plain, sink, 1 << 16)
         raw.flush()
@@ -202,6 +217,7 @@ class Cache:
         self.ensure()
         fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=TEMP_SUFFIX, dir=str(self.directory))
         os.close(fd)
+        owned_like_directory(temp)
         return Path(temp)
 
     def install(self, name: str, temp: Path, meta: CacheMeta) -> None:
@@ -216,11 +232,18 @@ class Cache:
 
     def touch(self, name: str, meta: CacheMeta | None = None) -> None:
         """Mark the cache of ``name`` as checked now (a 304); rewrite the sidecar if given."""
-        if meta is not None:
-            write_atomic(self.meta_path(name), json.dumps(asdict(meta), indent=1).encode())
-            return
-        with contextlib.suppress(OSError):
-            os.utime(self.meta_path(name))
+        path = self.meta_path(name)
+        if meta is None:
+            try:
+                os.utime(path)
+                return
+            except PermissionError:  # another user's sidecar: write it anew, ours
+                meta = self._read_meta(name)
+            except OSError:
+                return
+            if meta is None:
+                return
+        write_atomic(path, json.dumps(asdict(meta), indent=1).encode())
 
     def compact(self, name: str) -> bool:
         """Compress a plain cache file of ``name`` in place (gzip, level 6), keeping its
@@ -257,10 +280,12 @@ class Cache:
                 os.utime(meta_path, ns=(checked.st_atime_ns, checked.st_mtime_ns))
         return True
 
-    def drop(self, name: str) -> None:
-        """Remove the cache file of ``name`` and its sidecar (a document that was refused)."""
+    def drop(self, name: str) -> bool:
+        """Remove the cache file of ``name`` and its sidecar (a document that was refused);
+        return whether the cache file is gone (not so in a read-only directory)."""
         _unlink(self.path(name))
         _unlink(self.meta_path(name))
+        return not self.path(name).exists()
 
     def discard(self, temp: Path | None) -> None:
         if temp is not None:

@@ -53,7 +53,10 @@ def parse_duration(value: Any) -> float:
     """
     seconds: float | None = None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        seconds = float(value)
+        try:
+            seconds = float(value)
+        except OverflowError:  # an integer of hundreds of digits
+            raise ValueError("a duration of at most 366d") from None
     elif isinstance(value, str):
         match = _DURATION.match(value)
         if match:
@@ -588,6 +591,8 @@ def load_settings(
             raise ConfigError(f"{path}: cannot read configuration: {exc.strerror}") from None
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        except ValueError as exc:  # an integer too long for int() (Python 3.11+), and such
+            raise ConfigError(f"{path}: a value cannot be read: {exc}") from None
     system = path is not None and _same_file(path, SYSTEM_CONFIG)
     settings = settings_from_document(
         document, str(path) if path else "defaults", env, system=system

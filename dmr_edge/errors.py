@@ -51,9 +51,9 @@ class FetchError(DmrEdgeError):
         super().__init__(message, source=source)
         self.status = status
         self.retry_after = retry_after
-        # No connection could be made at all (no route, no name resolution, refused):
-        # where every upstream says so, the machine has no network.
-        self.unreachable = False
+        # No connection could be made at all: "refused", or "network" (no route, no name
+        # resolution). Where every upstream says so, the machine has no network.
+        self.unreachable = ""
 
 
 class PermanentFetchError(FetchError):

@@ -236,9 +236,9 @@ class Fetcher:
             error = FetchError(
                 f"cannot reach upstream: {_describe(exc, http, source)}", source=name
             )
-            error.unreachable = isinstance(exc, requests.exceptions.ConnectionError) and bool(
-                _UNREACHABLE.search(str(exc))
-            )
+            found = _UNREACHABLE.search(str(exc))
+            if isinstance(exc, requests.exceptions.ConnectionError) and found:
+                error.unreachable = "refused" if "refused" in found.group(0).lower() else "network"
             raise error from None
         try:
             return self._receive(source, cache, entry, response)
@@ -300,7 +300,7 @@ class Fetcher:
             # truncated and rewritten when it is closed, so a download then found to be the
             # same document (and discarded) would still have been written to the card.
             with open(temp, "r+b") as raw:
-                body = _Body(response, raw, self.compress)
+                body = _Body(response, raw, self.compress, self.http.max_bytes)
                 try:
                     for block in body.blocks():
                         if first and block.lstrip()[:1] == b"<":
@@ -373,12 +373,16 @@ class Fetcher:
         if entry.exists:
             # The same document as the cache holds, or as the upstream sent last time (the
             # cache holding a newer file imported by hand): nothing changed upstream.
-            known = {entry.sha256()}
+            try:
+                current: str | None = entry.sha256()
+            except Exception:  # a damaged cache file: this download replaces it
+                current = None
+            known = {current}
             if entry.meta is not None and entry.meta.upstream_sha256:
                 known.add(entry.meta.upstream_sha256)
-            if sha256 in known:
+            if current is not None and sha256 in known:
                 cache.discard(temp)
-                meta.sha256 = entry.sha256()
+                meta.sha256 = current
                 if entry.meta is not None:
                     meta.records = entry.meta.records
                 return FetchResult(name, "same", status, meta, None, meta.downloaded_bytes)
@@ -390,52 +394,97 @@ class _Body:
     and count) and writes the cache file — the compressed body as it came over the wire
     when the upstream sent gzip (radioid's 61 MB users.json is a 7 MB gzip stream: no CPU
     spent compressing it again), else compressed here; or the plain document when the
-    cache is configured uncompressed (``sync.compress_cache = false``)."""
+    cache is configured uncompressed (``sync.compress_cache = false``).
+
+    A document that is itself compressed (a mirror serving ``users.json.gz`` as a file,
+    with or without a gzip Content-Encoding around it) is written as it is: readers undo
+    its compression by its content. ``max_bytes`` bounds what goes to the file as well
+    as the document: wire bytes that decode to almost nothing (empty gzip members, a
+    padded header) cannot fill a cache directory that is RAM on Pi-Star and OpenWrt.
+    """
 
     _MAX_BLOCK = 1 << 18  # decoded bytes per step: a gzip bomb costs no more memory
 
-    def __init__(self, response: Any, raw: IO[bytes], compress: bool) -> None:
-        import gzip
-
+    def __init__(self, response: Any, raw: IO[bytes], compress: bool, max_bytes: int) -> None:
         self.response = response
         encoding = response.headers.get("Content-Encoding", "").strip().lower()
         self.wire_gzip = encoding in ("gzip", "x-gzip")
         self.raw = raw
-        self.keep_wire = compress and self.wire_gzip
-        self.sink: IO[bytes] = raw
-        if compress and not self.wire_gzip:
-            self.sink = gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0)  # type: ignore[assignment]
+        self.compress = compress
+        self.max_bytes = max_bytes
+        self.sink: Any = None  # decided by the document's first bytes
+        self.pending: list[bytes] = []  # wire bytes read before the decision
+
+    def _decide(self, head: bytes) -> None:
+        from dmr_edge.stream import compression_of
+
+        if compression_of(head) is not None or not self.compress:
+            self.sink = self.raw  # the document as it is (compressed already, or plain)
+        elif self.wire_gzip:
+            self.sink = _WIRE  # the wire bytes: a gzip stream of the document
+            for wire in self.pending:
+                self.raw.write(wire)
+        else:
+            import gzip
+
+            self.sink = gzip.GzipFile(
+                filename="", fileobj=self.raw, mode="wb", compresslevel=6, mtime=0
+            )
+        self.pending = []
+
+    def _write(self, block: bytes) -> None:
+        if self.sink is None:
+            self._decide(block)
+        if self.sink is not _WIRE:
+            self.sink.write(block)
+
+    def _bound_wire(self) -> None:
+        if self.response.raw.tell() > self.max_bytes:
+            raise PermanentFetchError(
+                f"the download is larger than http.max_bytes ({self.max_bytes} bytes) on the "
+                "wire; refusing it"
+            )
 
     def blocks(self) -> Iterator[bytes]:
         if not self.wire_gzip:
             for block in self.response.iter_content(_BLOCK):
-                self.sink.write(block)
-                yield block
+                self._bound_wire()
+                if block:
+                    self._write(block)
+                    yield block
             return
         import zlib
 
         inflate = zlib.decompressobj(wbits=47)  # gzip, one member after the other
         ended = False
         for wire in self.response.raw.stream(_BLOCK, decode_content=False):
-            if self.keep_wire:
+            self._bound_wire()
+            if self.sink is _WIRE:
                 self.raw.write(wire)
+            elif self.sink is None:
+                self.pending.append(wire)
             data = wire
             while data:
-                if ended:  # the next member of a multi-member stream
+                if ended:  # the next member of a multi-member stream, or zeros after one
+                    data = data.lstrip(b"\0")
+                    if not data:
+                        break
                     inflate, ended = zlib.decompressobj(wbits=47), False
                 block = inflate.decompress(data, self._MAX_BLOCK)
                 data = inflate.unconsumed_tail or inflate.unused_data
                 ended = inflate.eof
                 if block:
-                    if not self.keep_wire:
-                        self.sink.write(block)
+                    self._write(block)
                     yield block
         if not ended and not inflate.eof:
             raise FetchError("download cut short: the gzip stream ends before its end")
 
     def close(self) -> None:
-        if self.sink is not self.raw:
+        if self.sink is not None and self.sink is not _WIRE and self.sink is not self.raw:
             self.sink.close()
+
+
+_WIRE: Any = object()  # _Body writes the wire bytes themselves
 
 
 # What urllib3 and the resolver say when no connection can be made at all.

@@ -23,7 +23,6 @@ from __future__ import annotations
 import codecs
 import json
 import re
-import zlib
 from collections.abc import Iterator
 from typing import IO, Any, Callable, Optional
 
@@ -64,37 +63,63 @@ _CUT = "Unterminated string"  # a string running to the window's end
 SKIPPED: Any = object()
 
 
-def record_digest(text: str, salt: int = 0) -> int:
-    """A 63-bit digest of a record's JSON text (CRC-32 and Adler-32 of its UTF-8, seeded
-    with ``salt``): equal texts, equal digests; a changed record matches its old digest
-    with a chance of about 2**-63."""
-    data = text.encode("utf-8", "surrogatepass")
-    return ((zlib.crc32(data, salt) & 0x7FFFFFFF) << 32) | zlib.adler32(data, salt + 1)
+class TooLongNumber:
+    """Stands for a JSON number of more digits than Python converts (4,300 since 3.11): a
+    value no field accepts, so its record is a bad record, not a refused document."""
+
+    __slots__ = ("digits",)
+
+    def __init__(self, digits: str) -> None:
+        self.digits = len(digits)
+
+    def __repr__(self) -> str:
+        return f"<a number of {self.digits} digits>"
+
+
+def digester(key: bytes = b"", person: bytes = b"") -> Any:
+    """A keyed BLAKE2b hasher to copy for each record (``record_digest``).
+
+    Keyed with a secret of the database, so that no upstream record can be written to
+    match another record's digest: a match proves equal texts (a chance of 2**-63 apart).
+    """
+    try:
+        from _blake2 import blake2b  # without hashlib, which loads OpenSSL (3.4 MB)
+    except ImportError:  # pragma: no cover - a Python built without its own BLAKE2
+        from hashlib import blake2b
+    return blake2b(digest_size=8, key=key[:64], person=person[:16])
+
+
+def record_digest(text: str, hasher: Any) -> int:
+    """The 63-bit digest of a record's JSON text with ``hasher`` (from ``digester``)."""
+    h = hasher.copy()
+    h.update(text.encode("utf-8", "surrogatepass"))
+    return int.from_bytes(h.digest(), "big") >> 1
 
 
 class RecordHints:
     """What the scanner knows about the record it has just yielded, and what its consumer
     asks of it.
 
-    ``digests``: give each record of a list the ``digest`` of its raw JSON text (None for
-    the members of a map). ``skip``: called with the digest of the next record's text
-    before it is decoded (on the fast path, where a record ends with ``},{``); when it says
-    True, ``SKIPPED`` is yielded instead of the record, which costs no decoding at all.
+    ``digests``: give each record of a list the ``digest`` of its raw JSON text with
+    ``hasher`` (None for the members of a map). ``skip``: called with the digest of the next
+    record's text before it is decoded (on the fast path, where a record ends with
+    ``},{``); when it says True, ``SKIPPED`` is yielded instead of the record, which costs
+    no decoding at all.
     """
 
-    __slots__ = ("surrogates", "digests", "digest", "salt", "skip")
+    __slots__ = ("surrogates", "digests", "digest", "hasher", "skip")
 
     def __init__(
         self,
         digests: bool = False,
         skip: Optional[Callable[[int], bool]] = None,
-        salt: int = 0,
+        hasher: Any = None,
     ) -> None:
         # The record holds a \uD800-\uDFFF escape: it may hold a lone surrogate.
         self.surrogates = False
         self.digests = digests or skip is not None
         self.digest: Optional[int] = None
-        self.salt = salt
+        self.hasher = hasher if hasher is not None or not self.digests else digester()
         self.skip = skip
 
 
@@ -208,6 +233,11 @@ class _Window:
             except ValueError as exc:  # refused NaN/Infinity, a number too long for int()
                 if "not valid JSON" in str(exc):
                     raise ParseError(str(exc)) from None
+                if scan is not _tolerant():
+                    # An integer of more digits than int() converts (Python 3.11+): read the
+                    # value again with such numbers as TooLongNumber, a bad record's value.
+                    scan = _tolerant()
+                    continue
                 raise ParseError(
                     f"a value at character {self.offset()} cannot be read: {exc}"
                 ) from None
@@ -242,6 +272,25 @@ class _Window:
 def _scanner() -> Any:
     decoder = json.JSONDecoder(parse_constant=_refuse_constant)
     return json.scanner.make_scanner(decoder)  # type: ignore[attr-defined]
+
+
+def _int_or_too_long(digits: str) -> Any:
+    try:
+        return int(digits)
+    except ValueError:
+        return TooLongNumber(digits)
+
+
+_TOLERANT: list[Any] = []
+
+
+def _tolerant() -> Any:
+    """A scanner whose integers too long for ``int()`` become ``TooLongNumber`` (slower: a
+    Python call per integer, so only for the record that needs it)."""
+    if not _TOLERANT:
+        decoder = json.JSONDecoder(parse_constant=_refuse_constant, parse_int=_int_or_too_long)
+        _TOLERANT.append(json.scanner.make_scanner(decoder))  # type: ignore[attr-defined]
+    return _TOLERANT[0]
 
 
 def scan_records(
@@ -291,8 +340,10 @@ def _elements(window: _Window, scan: Any, hints: RecordHints) -> Iterator[Any]:
         window.pos += 1
         return
     comma = _COMMA.match
-    skip, digests, salt = hints.skip, hints.digests, hints.salt
-    crc32, adler32 = zlib.crc32, zlib.adler32
+    skip, digests, hasher = hints.skip, hints.digests, hints.hasher
+    if digests:
+        copy = hasher.copy
+        from_bytes = int.from_bytes
     window.skip_ws()
     while True:
         # Fast path, nearly every record: a whole value, a comma and the start of the next
@@ -313,8 +364,9 @@ def _elements(window: _Window, scan: Any, hints: RecordHints) -> Iterator[Any]:
                 # deterministic), and unchanged: no need to decode it at all.
                 cut = text.find("},{", pos, bound)
                 if cut >= 0:
-                    data = text[pos : cut + 1].encode("utf-8", "surrogatepass")
-                    digest = ((crc32(data, salt) & 0x7FFFFFFF) << 32) | adler32(data, salt + 1)
+                    h = copy()
+                    h.update(text[pos : cut + 1].encode("utf-8", "surrogatepass"))
+                    digest = from_bytes(h.digest(), "big") >> 1  # as record_digest()
                     if skip(digest):
                         pos = cut + 2
                         yield SKIPPED
@@ -331,8 +383,9 @@ def _elements(window: _Window, scan: Any, hints: RecordHints) -> Iterator[Any]:
                 break
             if digests:
                 if end != cut + 1:
-                    data = text[pos:end].encode("utf-8", "surrogatepass")
-                    digest = ((crc32(data, salt) & 0x7FFFFFFF) << 32) | adler32(data, salt + 1)
+                    h = copy()
+                    h.update(text[pos:end].encode("utf-8", "surrogatepass"))
+                    digest = from_bytes(h.digest(), "big") >> 1
                 hints.digest = digest  # as record_digest() computes it
             pos = after
             yield obj
@@ -346,7 +399,7 @@ def _elements(window: _Window, scan: Any, hints: RecordHints) -> Iterator[Any]:
         record = window.value(scan)
         if digests:
             begin = start - window.dropped
-            hints.digest = record_digest(window.text[begin : window.pos], salt)
+            hints.digest = record_digest(window.text[begin : window.pos], hasher)
         hints.surrogates = window.passed_escape()
         yield record
         hints.surrogates = False

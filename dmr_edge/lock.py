@@ -8,7 +8,7 @@ import os
 import time
 from pathlib import Path
 
-from dmr_edge.cache import ensure_dir
+from dmr_edge.cache import ensure_dir, owned_like_directory
 from dmr_edge.errors import LockError, StoreError
 
 
@@ -51,9 +51,12 @@ class InstanceLock:
             return True
         try:
             ensure_dir(self.path.parent)
+            new = not self.path.exists()
             fd = os.open(str(self.path), os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
             raise StoreError(f"cannot create the lock file {self.path}: {exc.strerror}") from None
+        if new:
+            owned_like_directory(self.path)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:

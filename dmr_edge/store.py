@@ -17,13 +17,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from dmr_edge.cache import ensure_dir
+from dmr_edge.cache import ensure_dir, owned_like_directory
 from dmr_edge.errors import StoreError
 from dmr_edge.record import dataclass
 from dmr_edge.sources import Row, SourceSpec
 
 SCHEMA_VERSION = 2
 MIN_SQLITE = (3, 24, 0)  # INSERT ... ON CONFLICT DO UPDATE
+WRITER_WAIT = 120.0  # seconds a write waits for readers (an export on a Pi, a backup)
+MIN_FREE_BYTES = 256 << 10  # what a write needs free before it starts (-shm takes 32 KiB)
 
 _SCHEMA_V1 = """
 CREATE TABLE users (
@@ -92,11 +94,18 @@ CREATE TABLE source_state (
 
 # Each row keeps a digest of the upstream record's JSON text it was made from: a record whose
 # text did not change needs neither decoding nor converting nor comparing (see
-# SourceApplier). NULL where unknown (rows written by ijson, or before version 2).
+# SourceApplier). NULL where unknown (rows written by ijson, or before version 2). The
+# digests are keyed with a secret of the database, so that no record an upstream serves
+# (a radioid user writes their own city) can be crafted to match another one's.
 _SCHEMA_V2 = """
 ALTER TABLE users ADD COLUMN digest INTEGER;
 ALTER TABLE repeaters ADD COLUMN digest INTEGER;
 ALTER TABLE talkgroups ADD COLUMN digest INTEGER;
+CREATE TABLE dmr_edge_meta (
+    name        TEXT PRIMARY KEY,
+    value       BLOB
+);
+INSERT INTO dmr_edge_meta (name, value) VALUES ('digest_key', randomblob(32));
 """
 
 MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1, 2: _SCHEMA_V2}
@@ -172,9 +181,16 @@ class Store:
                 self.conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30)
             else:
                 ensure_dir(self.path.parent)
+                new = not self.path.exists()
                 self.conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=30)
+                if new:
+                    self.conn.execute("PRAGMA user_version")  # creates the file
+                    owned_like_directory(self.path)
             self.conn.execute(f"PRAGMA cache_size = -{int(cache_kib)}")
             if not readonly:
+                # A reader holding a snapshot (a long export, a backup) keeps a writer from
+                # switching to WAL until it ends: wait that long, not the readers' 30 s.
+                self.conn.execute(f"PRAGMA busy_timeout = {int(WRITER_WAIT * 1000)}")
                 # Left in WAL by a crash, an older dmr-edge or a reader holding it at the
                 # last close: closing this connection switches it back.
                 mode = self.conn.execute("PRAGMA journal_mode").fetchone()[0]
@@ -213,6 +229,13 @@ class Store:
     def version(self) -> int:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
+    def digest_key(self) -> bytes:
+        """The database's secret for the digests of record texts (see ``_SCHEMA_V2``)."""
+        row = self.conn.execute(
+            "SELECT value FROM dmr_edge_meta WHERE name = 'digest_key'"
+        ).fetchone()
+        return bytes(row[0]) if row and row[0] else b""
+
     def _check_version(self) -> None:
         version = self.version()
         if version > SCHEMA_VERSION:
@@ -239,6 +262,7 @@ class Store:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """Run the block in one write transaction; roll back on any exception."""
         if not self._wal:
+            self._check_room()
             # WAL while writing: readers see the old version whole until the commit.
             self.conn.execute("PRAGMA journal_mode = WAL")
             self._wal = True
@@ -254,6 +278,21 @@ class Store:
             raise
         else:
             self.conn.execute("COMMIT")
+
+    def _check_room(self) -> None:
+        """Refuse to start writing on a disk with less than 256 KiB free: WAL needs
+        room for its -wal and -shm files, and a -shm file that could not grow leaves a
+        database no reader can open until space is freed."""
+        try:
+            stat = os.statvfs(self.path.parent)
+        except (OSError, AttributeError):
+            return
+        free = stat.f_bavail * stat.f_frsize
+        if free < MIN_FREE_BYTES:
+            raise StoreError(
+                f"{self.path}: the disk is full ({free // 1024} KiB free); not writing "
+                "(the rows stay as they are)"
+            )
 
     # --- per-source state --------------------------------------------------------------
 
@@ -396,6 +435,7 @@ class SourceApplier:
         self.unsorted = False
         self.ranges: list[tuple[int, int]] = []  # (lo, hi): stored ids strictly between go
         self.ranges_in_table = False
+        self.held: Row | None = None  # the last row of a chunk, until the next one comes
         self.changes = 0
 
     # --- the merge with the stored rows ---------------------------------------------------
@@ -435,9 +475,9 @@ class SourceApplier:
 
     def note(self, ident: int) -> None:
         """Account for a decoded record's id, in document order."""
-        if self.unsorted:
+        if self.unsorted or ident == self.frontier:  # the same id again: a repeat, kept last
             return
-        if ident <= self.frontier:
+        if ident < self.frontier:
             self._become_unsorted()
             return
         head = self._head()
@@ -498,6 +538,26 @@ class SourceApplier:
             note = self.note
             for row in rows:
                 note(row[id_index])
+        self._write(self._collapse(rows))
+
+    def _collapse(self, rows: list[Row]) -> list[Row]:
+        """Of rows of one id listed one after the other (a repeated id), keep the last, so
+        the row is written once, with the record that wins. The chunk's last row waits for
+        the next chunk, which may repeat it."""
+        id_index = self.id_index
+        kept: list[Row] = [self.held] if self.held is not None else []
+        for row in rows:
+            if kept and kept[-1][id_index] == row[id_index]:
+                kept[-1] = row
+            else:
+                kept.append(row)
+        self.held = kept.pop()
+        return kept
+
+    def _write(self, rows: list[Row]) -> None:
+        if not rows:
+            return
+        id_index = self.id_index
         if self.unsorted:
             self.conn.executemany(
                 "INSERT OR IGNORE INTO temp.dmr_edge_seen (id) VALUES (?)",
@@ -514,6 +574,9 @@ class SourceApplier:
 
     def finish(self) -> ApplyStats:
         """Delete the rows the document no longer holds and return the counts."""
+        if self.held is not None:
+            held, self.held = self.held, None
+            self._write([held])
         deleted = 0
         scope = self.scope_args
         batches: Any = [self.ranges]

@@ -7,11 +7,12 @@ with ``parser="ijson"``). ``RowStream`` turns records into rows and counts rejec
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator
 from typing import IO, Any, Callable, TypeVar
 
 from dmr_edge.errors import ParseError, RecordError
-from dmr_edge.jsonscan import DEFAULT_MAX_RECORD, SKIPPED, RecordHints, scan_records
+from dmr_edge.jsonscan import DEFAULT_MAX_RECORD, SKIPPED, RecordHints, digester, scan_records
 from dmr_edge.record import dataclass, field
 from dmr_edge.sources import ROW_FORMAT, Row, SourceSpec, fields
 
@@ -23,6 +24,10 @@ _MAGIC = (
     (b"BZh", "bz2"),
 )
 MAX_REASONS = 5
+# What a digest also depends on: the conversions' version, and the Python that runs them
+# (str.strip, upper and isdigit follow its Unicode version). Either changing, rows are made
+# again from their records, once.
+_PERSON = f"rows{ROW_FORMAT}py{sys.version_info[0]}.{sys.version_info[1]}".encode()[:16]
 
 
 def compression_of(head: bytes) -> str | None:
@@ -115,6 +120,7 @@ class Records:
         *,
         digests: bool = False,
         skip: Callable[[int], bool] | None = None,
+        key: bytes = b"",
     ) -> None:
         self._records: Iterator[Any]
         if parser == "ijson":
@@ -122,7 +128,8 @@ class Records:
             self.hints.surrogates = True  # ijson cannot say: every row is checked
             self._records = _ijson_records(stream, spec)
         else:
-            self.hints = RecordHints(digests=digests, skip=skip, salt=ROW_FORMAT)
+            hasher = digester(key, _PERSON) if digests or skip is not None else None
+            self.hints = RecordHints(digests=digests, skip=skip, hasher=hasher)
             self._records = scan_records(stream, spec.kind, spec.containers, hints=self.hints)
 
     def __iter__(self) -> Iterator[Any]:
@@ -136,10 +143,11 @@ def iter_records(
     *,
     digests: bool = False,
     skip: Callable[[int], bool] | None = None,
+    key: bytes = b"",
 ) -> Records:
     """Return the records of one source document (see ``Records``; ``digests`` and
-    ``skip`` as ``RecordHints`` has them)."""
-    return Records(stream, spec, parser, digests=digests, skip=skip)
+    ``skip`` as ``RecordHints`` has them, digests keyed with ``key``)."""
+    return Records(stream, spec, parser, digests=digests, skip=skip, key=key)
 
 
 class _RecordBound:
@@ -200,7 +208,7 @@ def _ijson_top(stream: IO[bytes], event: str, what: str) -> None:
     """Refuse a document whose top-level value does not start with ``event``."""
     import ijson
 
-    for _prefix, found, _value in ijson.parse(stream):
+    for _prefix, found, _value in ijson.parse(stream, use_float=True):
         if found == event:
             return
         break
@@ -223,7 +231,7 @@ def _ijson_prefix(stream: IO[bytes], containers: tuple[str, ...]) -> str:
     import ijson
 
     named: str | None = None  # a container's key, waiting for its value
-    for prefix, event, value in ijson.parse(stream):
+    for prefix, event, value in ijson.parse(stream, use_float=True):
         if named is not None and prefix == named:
             if event == "start_array":
                 return f"{named}.item"

@@ -61,7 +61,7 @@ class SourceReport:
     fetch_seconds: float = 0.0
     apply_seconds: float = 0.0
     reasons: list[str] = field(default_factory=list)
-    unreachable: bool = False  # the download could not connect at all
+    unreachable: str = ""  # the download could not connect at all: "refused" or "network"
 
     @property
     def changed(self) -> bool:
@@ -117,6 +117,12 @@ class SyncReport:
         )
         data["exit_code"] = self.exit_code
         return data
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).netloc.lower()
 
 
 def _reset(report: SourceReport) -> SourceReport:
@@ -365,7 +371,10 @@ class Syncer:
         report.downloaded_bytes = result.downloaded_bytes
         report.fetch = {"new": "downloaded"}.get(result.outcome, result.outcome)
         if result.outcome != "new":
-            self._refresh(source.name, entry, result)
+            try:
+                self._refresh(source.name, entry, result)
+            except OSError as exc:  # the data is as good: only its freshness is not noted
+                log.warning("%s: cannot mark the cache as checked: %s", source.name, exc)
         return result
 
     def _refresh(self, name: str, entry: CacheEntry, result: FetchResult) -> None:
@@ -417,7 +426,11 @@ class Syncer:
             return results
         unreachable = [s for s in self.sources if reports[s.name].unreachable]
         tried = [s for s in self.sources if reports[s.name].fetch not in ("cached", "offline")]
-        if unreachable and len(unreachable) == len(tried):
+        # One host refusing is that host's trouble (it gets its retries); refused by two
+        # hosts or more, or no route or name at all, is the machine's.
+        hosts = {_host(s.url) for s in unreachable}
+        machine = any(reports[s.name].unreachable == "network" for s in unreachable)
+        if unreachable and len(unreachable) == len(tried) and (machine or len(hosts) > 1):
             if report is not None:
                 report.no_network = True
             return results
@@ -489,7 +502,10 @@ class Syncer:
             for source in self.sources:
                 result = results.get(source.name)
                 if result is not None and result.temp_path is not None:
-                    self._validate_and_install(source, result, reports[source.name])
+                    try:
+                        self._validate_and_install(source, result, reports[source.name])
+                    except Exception as exc:  # installing it failed (a full cache directory)
+                        self._fail_unexpected(reports[source.name], source, exc)
         finally:
             for result in results.values():  # no-ops for those installed
                 if result is not None and result.temp_path is not None:
@@ -563,6 +579,30 @@ class Syncer:
         result: FetchResult | None,
         report: SourceReport,
     ) -> None:
+        """Apply one source's new document (or its cache) to the database, recording the
+        outcome in ``report``. Whatever fails — reading the state, a damaged cache, the
+        apply — fails this source alone."""
+        import sqlite3
+
+        try:
+            self._apply_source(store, source, result, report)
+        except DmrEdgeError as exc:
+            report.outcome, report.error = "failed", None
+            self._fail(report, exc)
+        except sqlite3.Error as exc:
+            report.outcome, report.error = "failed", None
+            self._fail(report, StoreError(f"database read failed: {exc}", source=source.name))
+        except Exception as exc:
+            report.outcome, report.error = "failed", None
+            self._fail_unexpected(report, source, exc)
+
+    def _apply_source(
+        self,
+        store: Store,
+        source: SourceSettings,
+        result: FetchResult | None,
+        report: SourceReport,
+    ) -> None:
         name = source.name
         spec = SOURCES[name]
         entry = self.cache.entry(name)
@@ -571,7 +611,15 @@ class Syncer:
             document, meta = result.temp_path, result.meta
         elif entry.exists:
             document = entry.path
-            meta = entry.meta or CacheMeta(url=source.url, sha256=entry.sha256())
+            try:
+                meta = entry.meta or CacheMeta(url=source.url, sha256=entry.sha256())
+            except ParseError as exc:  # a damaged cache file without its sidecar
+                removed = self.cache.drop(name)
+                raise ParseError(
+                    f"the cached copy is damaged ({exc.message})"
+                    + ("; removed it from the cache" if removed else ""),
+                    source=name,
+                ) from None
         elif state.get("applied_hash") and report.error is None:
             # The cache is disposable: without it the rows stay as last applied.
             report.outcome = "unchanged"
@@ -598,11 +646,10 @@ class Syncer:
         except DmrEdgeError as exc:
             report.outcome = "failed"
             report.error = None  # the apply error says more than a fetch error before it
-            if cached and isinstance(exc, (ParseError, RejectedError)):
-                # A refused document never stays in the cache: it would be refused at every
-                # offline sync, and its validators would keep a 304 from ever bringing the
-                # upstream's next version. The rows keep the version last applied.
-                self.cache.drop(name)
+            # A refused document never stays in the cache: it would be refused at every
+            # offline sync, and its validators would keep a 304 from ever bringing the
+            # upstream's next version. The rows keep the version last applied.
+            if cached and isinstance(exc, (ParseError, RejectedError)) and self.cache.drop(name):
                 exc.message += "; removed it from the cache"
             self._fail(report, exc)
             return
@@ -634,7 +681,14 @@ class Syncer:
         each row's id reaches the applier as it is converted."""
         parallel = self.mode == "parallel"
         skip = None if parallel or applier.first_load else applier.skip
-        records = iter_records(stream, spec, self.settings.sync.parser, digests=True, skip=skip)
+        records = iter_records(
+            stream,
+            spec,
+            self.settings.sync.parser,
+            digests=True,
+            skip=skip,
+            key=applier.store.digest_key(),
+        )
         applier.notes_in_add = parallel
         return RowStream(records, spec, on_row=None if parallel else applier.note)
 

@@ -2,7 +2,7 @@
 
     python3 -m tests.loopback_upstream --dir DIR [--scale 0.002] [--stall radioid_users]
 
-Standard library only (the checkout's ``dmr_edge.generate`` and ``tests.upstream``), so the
+Standard library only (the checkout's ``dmr_edge.bench.generate`` and ``tests.upstream``), so the
 host's own ``/usr/bin/python3`` runs it without a venv. It writes DIR/<source>.json, starts
 ``tests.upstream.Upstream`` (ETags and 304s, as the real upstreams answer), writes
 DIR/sources.toml (a ``[sources.*]`` table per source pointing at it), prints one JSON line
@@ -21,7 +21,7 @@ import sys
 import threading
 from pathlib import Path
 
-from dmr_edge.generate import SOURCES, generate_file
+from dmr_edge.bench.generate import SOURCES, generate_file
 
 from tests.upstream import Fault, Upstream
 

@@ -125,3 +125,84 @@ def test_warm_then_sync_apply_a_compact_cache(cli, tmp_path, served):
         assert (tmp_path / "cache" / f"{name}.json").read_bytes()[:2] == b"\x1f\x8b"
     result = cli("sync", "--offline", "--config", config)
     assert result.code == 0 and "radioid_users: 2 rows changed" in result.out
+
+
+DOC = json.dumps({"users": [{"id": 1000 + i, "callsign": f"W{i}X"} for i in range(50)]}).encode()
+
+
+class served_raw:  # noqa: N801 - a context manager, used as a function
+    """A loopback server answering every GET with ``body`` and ``headers`` as they are."""
+
+    def __init__(self, body: bytes, headers: dict) -> None:
+        import http.server
+        import socketserver
+        import threading
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802
+                self.send_response(200)
+                for key, value in {**headers, "Content-Length": str(len(body))}.items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/u.json"
+
+    def __enter__(self) -> served_raw:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def users_config(tmp_path, url: str, http: str = ""):
+    config = write_config(tmp_path / "c.toml", tmp_path, None, enabled=[USERS])
+    text = config.read_text().replace("[http]\n", "[http]\n" + http, 1)
+    text = text.replace(f"[sources.{USERS}]\n", f'[sources.{USERS}]\nurl = "{url}"\n')
+    config.write_text(text)
+    return config
+
+
+@pytest.mark.parametrize(
+    "body, encoding",
+    [
+        (gzip.compress(DOC), None),  # a mirror serving users.json.gz as a file
+        (gzip.compress(gzip.compress(DOC)), "gzip"),  # that, with a gzip encoding around it
+        (gzip.compress(DOC) + b"\0" * 16, "gzip"),  # gzip padded with zeros
+        (gzip.compress(DOC[:10]) + gzip.compress(DOC[10:]), "gzip"),  # two gzip members
+    ],
+    ids=["gz-file", "gz-in-gzip", "zero-padded", "two-members"],
+)
+def test_a_compressed_document_in_any_wrapping_is_applied_and_kept_compact(
+    cli, tmp_path, body, encoding
+):
+    headers = {"Content-Type": "application/octet-stream"}
+    if encoding:
+        headers["Content-Encoding"] = encoding
+    with served_raw(body, headers) as server:
+        result = cli("--config", users_config(tmp_path, server.url), "sync")
+    assert result.code == 0, result
+    assert result.out == "radioid_users: 50 rows changed (+50 ~0 -0)\n"
+    cache = tmp_path / "cache" / f"{USERS}.json"
+    assert cache.read_bytes()[:2] == b"\x1f\x8b" and cached(cache) == DOC
+
+
+def test_wire_bytes_that_decode_to_almost_nothing_are_bounded_by_max_bytes(cli, tmp_path):
+    """Empty gzip members (or a gzip header with a long comment) decode to nothing: they
+    must not fill a cache directory that is RAM on Pi-Star and OpenWrt."""
+    members = gzip.compress(DOC[:5]) + gzip.compress(b"") * 200_000 + gzip.compress(DOC[5:])
+    headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+    with served_raw(members, headers) as server:
+        config = users_config(tmp_path, server.url, http="max_bytes = 100000\n")
+        result = cli("--config", config, "sync")
+    assert result.code == 1, result
+    assert "larger than http.max_bytes (100000 bytes) on the wire" in result.err
+    assert not (tmp_path / "cache" / f"{USERS}.json").exists()
+    assert not [p for p in (tmp_path / "cache").iterdir() if p.name.endswith(".tmp")]

@@ -26,7 +26,7 @@ from typing import Dict, List, Optional, Tuple
 import pytest
 
 from dmr_edge.sources import SOURCES
-from tests.conftest import PATHS, ROOT, write_config
+from tests.conftest import DATA_COLUMNS, PATHS, ROOT, write_config
 from tests.upstream import Fault, Upstream
 
 generate = pytest.importorskip("dmr_edge.bench.generate", reason="needs the data generator")
@@ -53,7 +53,9 @@ def source_digest(conn: sqlite3.Connection, name: str) -> str:
     where = f"WHERE {spec.scope_column} = ?" if spec.scope_column else ""
     args = (spec.scope,) if spec.scope_column else ()
     digest = hashlib.sha256()
-    for row in conn.execute(f"SELECT * FROM {spec.table} {where} ORDER BY id", args):
+    for row in conn.execute(
+        f"SELECT {DATA_COLUMNS[spec.table]} FROM {spec.table} {where} ORDER BY id", args
+    ):
         digest.update(repr(row).encode())
     return digest.hexdigest()
 

@@ -18,7 +18,7 @@ from typing import Callable, Dict, List, Optional
 import pytest
 
 from dmr_edge.sources import SOURCES
-from tests.conftest import PATHS, cached, tiny_documents, write_config
+from tests.conftest import DATA_COLUMNS, PATHS, cached, tiny_documents, write_config
 from tests.upstream import Fault, Upstream
 
 RETRIES = 1  # every temporary failure is tried twice in these tests
@@ -107,9 +107,12 @@ def source_rows(db: Path, name: str) -> List[tuple]:
     conn = sqlite3.connect(str(db))
     try:
         if spec.scope_column:
-            sql = f"SELECT * FROM {spec.table} WHERE {spec.scope_column} = ? ORDER BY id"
+            columns = DATA_COLUMNS[spec.table]
+            sql = f"SELECT {columns} FROM {spec.table} WHERE {spec.scope_column} = ? ORDER BY id"
             return conn.execute(sql, (spec.scope,)).fetchall()
-        return conn.execute(f"SELECT * FROM {spec.table} ORDER BY id").fetchall()
+        return conn.execute(
+            f"SELECT {DATA_COLUMNS[spec.table]} FROM {spec.table} ORDER BY id"
+        ).fetchall()
     finally:
         conn.close()
 

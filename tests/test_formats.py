@@ -233,3 +233,33 @@ def test_every_hostile_field_value_gives_a_rejected_record_or_a_row_sqlite_store
             conn.execute(insert, rows[0])
             assert rows[0][spec.columns.index("id")] is not None
     conn.close()
+
+
+# The rows the conversions make of the fixture documents, as a digest. When this changes,
+# rows stored by the previous code may differ from what the new code makes of the same
+# record text, and a sync skips records whose text did not change: bump ROW_FORMAT in
+# dmr_edge/sources/__init__.py (so every row is made again once), then update ROWS_DIGEST.
+ROWS_FORMAT = 1
+EXPECTED_ROWS_DIGEST = "d51ea940e2824d3655837620b3013f246b3be1dfc201c85295ade79bd15440fe"
+
+
+def test_a_change_to_what_the_conversions_make_bumps_row_format():
+    import hashlib
+
+    from dmr_edge.sources import ROW_FORMAT
+    from tests.conftest import tiny_documents
+
+    digest = hashlib.sha256()
+    for name, document in sorted(tiny_documents().items()):
+        rows, _ = rows_of(name, document)
+        digest.update(repr((name, rows)).encode())
+    for path in sorted(FIXTURES.glob("*.json")):
+        name = "radioid_users" if "users" in path.name else "radioid_repeaters"
+        if "device" in path.name:
+            name = "brandmeister_devices"
+        rows, _ = rows_of(name, path.read_bytes())
+        digest.update(repr((path.name, rows)).encode())
+    assert (ROW_FORMAT, digest.hexdigest()) == (ROWS_FORMAT, EXPECTED_ROWS_DIGEST), (
+        "the conversions make other rows of the same records: bump ROW_FORMAT and update "
+        "ROWS_FORMAT and EXPECTED_ROWS_DIGEST in tests/test_formats.py"
+    )

@@ -25,7 +25,7 @@ import pytest
 
 from dmr_edge.cli import COMMANDS
 from dmr_edge.sources import SOURCES
-from tests.conftest import PATHS, ROOT, tiny_documents, write_config
+from tests.conftest import DATA_COLUMNS, PATHS, ROOT, tiny_documents, write_config
 from tests.upstream import Upstream
 
 USERS = PATHS["radioid_users"]
@@ -179,7 +179,7 @@ CORPUS: Dict[str, Hostile] = {
 def users_rows(db: Path) -> List[tuple]:
     conn = sqlite3.connect(str(db))
     try:
-        return conn.execute("SELECT * FROM users ORDER BY id").fetchall()
+        return conn.execute(f"SELECT {DATA_COLUMNS['users']} FROM users ORDER BY id").fetchall()
     finally:
         conn.close()
 
@@ -299,7 +299,9 @@ def source_rows(db: Path, name: str) -> List[tuple]:
     args = (spec.scope,) if spec.scope_column else ()
     conn = sqlite3.connect(str(db))
     try:
-        return conn.execute(f"SELECT * FROM {spec.table}{where}", args).fetchall()
+        return conn.execute(
+            f"SELECT {DATA_COLUMNS[spec.table]} FROM {spec.table}{where}", args
+        ).fetchall()
     finally:
         conn.close()
 
@@ -315,11 +317,13 @@ def sync_config(tmp: Path, up: Upstream, enabled: List[str], sync: str = "") -> 
 # name: (source, the bad record as raw JSON, "rejected" or the column stored as unknown)
 BAD_VALUES: Dict[str, Tuple[str, str, str]] = {
     "lone_surrogate_in_a_user_city": (
-        "radioid_users", '{"id": 3199999, "callsign": "X1", "city": "Spring\\ud800field"}',
+        "radioid_users",
+        '{"id": 3199999, "callsign": "X1", "city": "Spring\\ud800field"}',
         "rejected",
     ),
     "lone_surrogate_in_radioid_map_info": (
-        "radioid_repeaters", '{"id": 999001, "callsign": "X1", "map_info": "<b>\\udc00</b>"}',
+        "radioid_repeaters",
+        '{"id": 999001, "callsign": "X1", "map_info": "<b>\\udc00</b>"}',
         "rejected",
     ),
     "lone_surrogate_in_a_radioid_talkgroup_description": (
@@ -329,10 +333,13 @@ BAD_VALUES: Dict[str, Tuple[str, str, str]] = {
         "rejected",
     ),
     "latitude_of_400_digits": (
-        "radioid_repeaters", '{"id": 999001, "callsign": "X1", "lat": ' + DIGITS_400 + "}", "lat"
+        "radioid_repeaters",
+        '{"id": 999001, "callsign": "X1", "lat": ' + DIGITS_400 + "}",
+        "lat",
     ),
     "unicode_digit_color_code": (
-        "radioid_repeaters", '{"id": 999001, "callsign": "X1", "color_code": "\\u00b2"}',
+        "radioid_repeaters",
+        '{"id": 999001, "callsign": "X1", "color_code": "\\u00b2"}',
         "rejected",
     ),
     "color_code_beyond_any_sqlite_integer": (
@@ -341,11 +348,13 @@ BAD_VALUES: Dict[str, Tuple[str, str, str]] = {
         "rejected",
     ),
     "lone_surrogate_in_brandmeister_hardware": (
-        "brandmeister_devices", '{"id": 999001, "callsign": "X1", "hardware": "R\\udbff"}',
+        "brandmeister_devices",
+        '{"id": 999001, "callsign": "X1", "hardware": "R\\udbff"}',
         "rejected",
     ),
     "longitude_of_400_digits": (
-        "brandmeister_devices", '{"id": 999001, "callsign": "X1", "lng": -' + DIGITS_400 + "}",
+        "brandmeister_devices",
+        '{"id": 999001, "callsign": "X1", "lng": -' + DIGITS_400 + "}",
         "lng",
     ),
     "brandmeister_master_of_5000_digits_as_text": (
@@ -354,17 +363,23 @@ BAD_VALUES: Dict[str, Tuple[str, str, str]] = {
         "rejected",
     ),
     "lone_surrogate_in_a_brandmeister_talkgroup_name": (
-        "brandmeister_talkgroups", '"999001": "World\\ud800"', "rejected"
+        "brandmeister_talkgroups",
+        '"999001": "World\\ud800"',
+        "rejected",
     ),
     "lone_surrogate_in_a_tgif_name": (
-        "tgif_talkgroups", '{"id": "999001", "name": "\\udfff"}', "rejected"
+        "tgif_talkgroups",
+        '{"id": "999001", "name": "\\udfff"}',
+        "rejected",
     ),
     "lone_surrogate_in_a_hearham_description": (
-        "hearham_repeaters", '{"id": 999001, "callsign": "X1", "description": "\\ud800"}',
+        "hearham_repeaters",
+        '{"id": 999001, "callsign": "X1", "description": "\\ud800"}',
         "rejected",
     ),
     "hearham_latitude_of_400_digits": (
-        "hearham_repeaters", '{"id": 999001, "callsign": "X1", "latitude": ' + DIGITS_400 + "}",
+        "hearham_repeaters",
+        '{"id": 999001, "callsign": "X1", "latitude": ' + DIGITS_400 + "}",
         "lat",
     ),
 }
@@ -415,7 +430,7 @@ def radioid_repeater(repeater_id: int, callsign: str, **extra: object) -> Dict[s
 
 def notes(length: int) -> str:
     """HTML notes as radioid's map_info holds them, ``length`` characters long."""
-    return ("<p>Net Tuesday 20:00, \"all welcome\" &amp; links:</p>\n" * 400)[:length]
+    return ('<p>Net Tuesday 20:00, "all welcome" &amp; links:</p>\n' * 400)[:length]
 
 
 def test_long_notes_and_names_are_cut_and_only_a_too_long_callsign_rejects_a_repeater(
@@ -546,6 +561,41 @@ def test_an_ijson_parse_error_is_one_line(cli, upstream, tmp_path, at_version_on
 
 
 # --- bounded memory ----------------------------------------------------------------------
+
+
+def test_an_integer_of_5000_digits_is_a_bad_record_not_a_refused_document(tmp_path):
+    """Python 3.11+ converts no integer of more than 4,300 digits: the scanner then reads
+    that record again with such a number as a value no field accepts."""
+    from dmr_edge.config import load_settings
+    from dmr_edge.importfile import import_file
+
+    body = document([user(1001, "W1A"), user(1003, "W3C")])[:-2] + (
+        b',{"id":1002,"callsign":"W2B","fname":' + b"7" * 5000 + b"}]}"
+    )
+    (tmp_path / "doc.json").write_bytes(body)
+    config = write_config(tmp_path / "c.toml", tmp_path, None, enabled=["radioid_users"])
+    config.write_text(config.read_text() + "[sync]\nreject_threshold = 0.5\n")
+    report = import_file(load_settings(str(config)), "radioid_users", tmp_path / "doc.json")
+    (source,) = report.sources
+    assert source.error is None, source.error
+    assert (source.rejected, source.inserted) == (1, 2)
+    assert "a number of 5000 digits" in source.reasons[0]
+
+
+@pytest.mark.parametrize("digits", [4301, 20000])
+def test_parser_ijson_refuses_an_integer_of_thousands_of_digits_without_crashing(tmp_path, digits):
+    """ijson's C backend crashed (SIGSEGV) on such a number before the record list."""
+    body = b'{"count":' + b"7" * digits + b',"users":[{"id":1001,"callsign":"W1A"}]}'
+    (tmp_path / "doc.json").write_bytes(body)
+    config = write_config(tmp_path / "c.toml", tmp_path, None, enabled=["radioid_users"])
+    config.write_text(config.read_text() + '[sync]\nparser = "ijson"\n')
+    done = subprocess.run(
+        [sys.executable, "-m", "dmr_edge", "import", "--source", "radioid_users",
+         str(tmp_path / "doc.json"), "--config", str(config)],
+        cwd=str(ROOT), capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode in (0, 1), f"exit {done.returncode} (-11: SIGSEGV) {done.stderr}"
+    assert "Traceback" not in done.stderr
 
 
 def big_string_chunks() -> Iterator[bytes]:

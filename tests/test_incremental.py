@@ -275,3 +275,150 @@ def test_many_vanished_rows_in_any_order_are_deleted_and_counted_once(tmp_path, 
         upstream.set(USERS, json.dumps({"users": records}).encode())
         assert sync(tmp_path, upstream, chunk=1000).sources[0].inserted == len(records) - len(kept)
         assert (source.inserted, source.updated, source.deleted) == (0, 0, len(records) - len(kept))
+
+
+# --- skipping records whose text did not change -----------------------------------------
+
+
+def compact_records(records: List[dict]) -> List[bytes]:
+    return [json.dumps(r, separators=(",", ":")).encode() for r in records]
+
+
+def users_text(texts: List[bytes]) -> bytes:
+    return b'{"users":[' + b",".join(texts) + b"]}"
+
+
+def a_user(i: int, **extra: object) -> dict:
+    record = {"id": i, "callsign": f"W{i}X", "fname": f"N{i}", "surname": "", "city": "T",
+              "state": "", "country": "US"}  # fmt: skip
+    record.update(extra)
+    return record
+
+
+def import_text(tmp: Path, body: bytes) -> object:
+    from dmr_edge.importfile import import_file
+
+    config = write_config(tmp / "c.toml", tmp, None, enabled=["radioid_users"])
+    config.write_text(config.read_text() + "[sync]\nmin_ratio = 0\n")
+    (tmp / "doc.json").write_bytes(body)
+    return import_file(load_settings(str(config)), "radioid_users", tmp / "doc.json").sources[0]
+
+
+def _crc_adler(data: bytes) -> tuple:
+    import zlib
+
+    return zlib.crc32(data, 1) & 0x7FFFFFFF, zlib.adler32(data, 2)
+
+
+def forge(prefix: bytes, old: bytes) -> bytes:
+    """Text F (capitals, digits and ':;<=>?@': nothing JSON escapes) such that
+    ``prefix + F + b"}"`` has the CRC-32 and Adler-32 of ``old``: both are linear, so
+    anyone writing ~330 characters of their own record can match another text's."""
+    import zlib
+
+    def adler(data: bytes) -> int:
+        return zlib.adler32(data, 2)
+
+    def crc(data: bytes) -> int:
+        return zlib.crc32(data, 1) & 0x7FFFFFFF
+
+    n, lo, hi = len(old), 0x30, 0x5A
+    F = bytearray(b"M" * (n - len(prefix) - 1))
+
+    def text() -> bytes:
+        return prefix + bytes(F) + b"}"
+
+    need = (adler(old) & 0xFFFF) - (adler(text()) & 0xFFFF)  # Adler's A: the byte sum
+    for i in range(20):
+        step = max(lo - F[i], min(hi - F[i], need))
+        F[i] += step
+        need -= step
+    db = ((adler(old) >> 16) - (adler(text()) >> 16)) % 65521  # B: +d at i, -d at i+80
+    db = db - 65521 if db > 32760 else db
+    q, r = divmod(db, 80)
+    for i in range(20, 100):
+        d = max(-13, min(13, q))
+        F[i] += d
+        F[i + 80] -= d
+        q -= d
+    if r:
+        F[180] += 1
+        F[180 + r] -= 1
+    base, triples = crc(text()), list(range(262, len(F) - 2, 3))  # CRC: (+1,-2,+1) triples
+    basis: dict = {}
+    for k, s in enumerate(triples):
+        G = bytearray(F)
+        G[s], G[s + 1], G[s + 2] = G[s] + 1, G[s + 1] - 2, G[s + 2] + 1
+        v, m = crc(prefix + bytes(G) + b"}") ^ base, 1 << k
+        for bit in reversed(range(31)):
+            if (v >> bit) & 1:
+                if bit in basis:
+                    v, m = v ^ basis[bit][0], m ^ basis[bit][1]
+                else:
+                    basis[bit] = (v, m)
+                    break
+    t, chosen = crc(old) ^ base, 0
+    for bit in reversed(range(31)):
+        if (t >> bit) & 1:
+            t, chosen = t ^ basis[bit][0], chosen ^ basis[bit][1]
+    for k, s in enumerate(triples):
+        if (chosen >> k) & 1:
+            F[s], F[s + 1], F[s + 2] = F[s] + 1, F[s + 1] - 2, F[s + 2] + 1
+    assert _crc_adler(text()) == _crc_adler(old)  # a collision for unkeyed checksums
+    return bytes(F)
+
+
+def test_a_city_crafted_to_match_its_old_text_neither_skips_nor_refuses_the_users(tmp_path):
+    """A radioid user writes their own city: crafted so that the text up to a "},{" inside
+    it has the CRC-32/Adler-32 of the record's old text, it made a checksum-based skip jump
+    into the string and every hotspot refuse users.json. Digests keyed with a secret of
+    the database cannot be matched so."""
+    prefix = b'{"id":3999999,"callsign":"EV1L","fname":"Eve","surname":"","city":"'
+    old = prefix + b"M" * 400 + b'","state":"","country":"US"}'
+    new = prefix + forge(prefix, old) + b'},{","state":"","country":"US"}'
+    assert json.loads(new)["city"].endswith("},{")  # a valid record: its city ends in "},{"
+    before = compact_records([a_user(3000000 + i) for i in range(100)])
+    after = compact_records([a_user(4000000 + i) for i in range(100)])
+    assert import_text(tmp_path, users_text(before + [old] + after)).outcome == "applied"
+    after[0] = compact_records([a_user(4000000, callsign="K1NEW")])[0]
+    report = import_text(tmp_path, users_text(before + [new] + after))
+    assert report.error is None, report.error
+    assert (report.inserted, report.updated, report.deleted) == (0, 2, 0)
+    rows = table_rows(tmp_path / "db.sqlite", "SELECT id, callsign, city FROM users "
+                      "WHERE id IN (3999999, 4000000) ORDER BY id")  # fmt: skip
+    city = json.loads(new)["city"][:256]  # cut to the field's 256 characters
+    assert rows == [(3999999, "EV1L", city), (4000000, "K1NEW", "T")]
+
+
+def test_the_digests_are_keyed_with_a_secret_of_each_database(tmp_path):
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        import_text(tmp_path / name, users_text(compact_records([a_user(1001)])))
+    digests = [
+        table_rows(tmp_path / name / "db.sqlite", "SELECT digest FROM users")[0][0]
+        for name in ("a", "b")
+    ]
+    assert digests[0] is not None and digests[1] is not None and digests[0] != digests[1]
+
+
+def test_a_repeated_id_is_written_once_and_does_not_stop_the_skipping(tmp_path, monkeypatch):
+    import dmr_edge.store as store
+
+    skipped: List[int] = []
+    finish = store.SourceApplier.finish
+
+    def counting(self):  # type: ignore[no-untyped-def]
+        skipped.append(self.stats.skipped)
+        return finish(self)
+
+    monkeypatch.setattr(store.SourceApplier, "finish", counting)
+    for week in range(3):
+        records = [a_user(i) for i in range(1000, 3000)] + [a_user(5000 + week)]
+        records.insert(5, a_user(1004, city="Elsewhere"))  # id 1004 listed twice in a row
+        report = import_text(tmp_path, users_text(compact_records(records)))
+    assert (report.inserted, report.updated, report.deleted) == (1, 0, 1), report
+    assert report.duplicates == 1
+    assert skipped[-1] > 1900, skipped
+    assert table_rows(tmp_path / "db.sqlite", "SELECT city FROM users WHERE id = 1004") == [
+        ("Elsewhere",)
+    ]  # the last record of the repeated id wins

@@ -26,13 +26,15 @@ def closed_port() -> int:
 
 
 def refusing_config(tmp_path: Path, retries: int = 3, backoff: str = "2s") -> Path:
-    port = closed_port()
+    """Every source's upstream refuses: four hosts (closed ports), as the four upstreams."""
+    ports = {family: closed_port() for family in ("radioid", "brandmeister", "tgif", "hearham")}
     lines = [
         f'db = "{tmp_path / "db.sqlite"}"',
         f'cache_dir = "{tmp_path / "cache"}"',
         f'[http]\nretries = {retries}\nbackoff = "{backoff}"',
     ]
     for name in SOURCES:
+        port = ports[name.split("_")[0]]
         lines.append(f'[sources.{name}]\nurl = "http://127.0.0.1:{port}/{name}.json"')
     path = tmp_path / "config.toml"
     path.write_text("\n".join(lines) + "\n")
@@ -115,3 +117,33 @@ def test_the_quick_start_without_any_network_ends_in_seconds(tmp_path):
     assert elapsed < 15, elapsed
     (line,) = done.stderr.splitlines()
     assert "no upstream can be reached" in line and "dmr-edge sync --offline" in line
+
+
+def test_one_refusing_upstream_beside_fresh_ones_is_named_and_gets_its_retries(
+    cli, tmp_path, served, monkeypatch
+):
+    """One host refusing is that host's trouble, not the machine's: it is named, and it is
+    retried, whatever the other sources did (here: nothing, they were fresh)."""
+    from dmr_edge.fetch import Fetcher
+    from tests.conftest import write_config
+
+    config = write_config(tmp_path / "c.toml", tmp_path, served)
+    assert cli("sync", "--config", config).code == 0
+    tgif = PATHS["tgif_talkgroups"]
+    text = config.read_text().replace("retries = 0", "retries = 2")
+    config.write_text(text.replace(served.url(tgif), f"http://127.0.0.1:{closed_port()}/t"))
+    attempts = {"n": 0}
+    real = Fetcher._attempt
+
+    def count(self, source, cache, entry):  # type: ignore[no-untyped-def]
+        attempts["n"] += source.name == "tgif_talkgroups"
+        return real(self, source, cache, entry)
+
+    monkeypatch.setattr(Fetcher, "_attempt", count)
+    result = cli("sync", "--config", config)  # the others are fresh: only TGIF is fetched
+    assert result.code == 75, result
+    assert "no network" not in result.err
+    assert result.err == (
+        "dmr-edge: error: tgif_talkgroups: cannot reach upstream: connection refused\n"
+    )
+    assert attempts["n"] == 3

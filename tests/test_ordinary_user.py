@@ -100,3 +100,38 @@ def test_a_database_left_in_wal_mode_says_why_and_the_next_sync_makes_it_readabl
     assert main(["sync", "--offline", "--config", str(service)]) == 0  # changes nothing...
     done = run_as_nobody("lookup", "3191868", "--config", service)
     assert done.returncode == 0, done  # ...but leaves a database every user may read
+
+
+def test_files_root_makes_beside_the_service_stay_the_services(public_tmp, served):
+    """`sudo dmr-edge import` on a packaged install: the cache file, its sidecar, a new
+    database and the lock it creates belong to the directory's owner, so the service's
+    next 304 still marks the cache as checked and its next sync can write."""
+    import time
+
+    from dmr_edge.cli import main
+    from tests.conftest import NOBODY
+
+    state = public_tmp / "state"
+    (state / "cache").mkdir(parents=True)
+    for path in (state, state / "cache"):
+        os.chown(path, NOBODY, NOBODY)
+    config = write_config(state / "c.toml", state, served, enabled=["radioid_users"])
+    readable_by_everyone(public_tmp)
+    first = run_as_nobody("sync", "--config", config)  # the service's own first sync
+    assert first.returncode == 0, first
+    (state / "db.sqlite").unlink()  # and a database root creates anew
+    (state / "db.sqlite.lock").unlink()
+    stick = public_tmp / "stick.json"
+    stick.write_text(json.dumps({"users": [
+        {"id": 3100000 + i, "callsign": f"K{i}XX"} for i in range(1, 4)
+    ]}))  # fmt: skip
+    assert main(["import", "--source", "radioid_users", str(stick), "--config", str(config)]) == 0
+    for name in ("db.sqlite", "db.sqlite.lock", "cache/radioid_users.json",
+                 "cache/radioid_users.meta.json"):  # fmt: skip
+        assert (state / name).stat().st_uid == NOBODY, name
+    meta = state / "cache" / "radioid_users.meta.json"
+    os.utime(meta, (time.time() - 7200, time.time() - 7200))
+    done = run_as_nobody("sync", "--max-age", "0", "--config", config)
+    assert done.returncode == 0, done
+    assert done.stdout == "radioid_users: 304 not modified\n"  # the import's validators
+    assert time.time() - meta.stat().st_mtime < 60, "the 304 did not mark the cache fresh"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import random
 import re
@@ -26,7 +27,7 @@ from typing import Dict, Iterator, List
 import pytest
 
 from dmr_edge.sources import SOURCES
-from tests.conftest import PATHS, ROOT, run_dmr_edge, tiny_documents, write_config
+from tests.conftest import DATA_COLUMNS, PATHS, ROOT, run_dmr_edge, tiny_documents, write_config
 from tests.upstream import Fault, Upstream
 
 generate = pytest.importorskip("dmr_edge.bench.generate", reason="needs the data generator")
@@ -78,7 +79,7 @@ def users_rows(db: Path) -> List[tuple]:
     conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        return conn.execute("SELECT * FROM users ORDER BY id").fetchall()
+        return conn.execute(f"SELECT {DATA_COLUMNS['users']} FROM users ORDER BY id").fetchall()
     finally:
         conn.close()
 
@@ -303,7 +304,7 @@ def users_digest(conn: sqlite3.Connection) -> str:
     digest = hashlib.sha256()
     conn.execute("BEGIN")
     try:
-        for row in conn.execute("SELECT * FROM users ORDER BY id"):
+        for row in conn.execute(f"SELECT {DATA_COLUMNS['users']} FROM users ORDER BY id"):
             digest.update(repr(row).encode())
     finally:
         conn.execute("COMMIT")
@@ -446,3 +447,45 @@ def test_the_daemon_against_a_flaky_upstream_grows_neither_memory_nor_fds_nor_te
     conn = sqlite3.connect(str(tmp_path / "db.sqlite"))
     assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     conn.close()
+
+
+@needs_mount
+def test_a_nearly_full_disk_fails_each_source_with_one_line_and_readers_still_read(cli, tmp_path):
+    """8-16 KB free: a write must not start (switching to WAL then leaves a -shm file that
+    cannot grow, and no reader can open the database until space is freed); each source
+    says so in one line, and lookup still reads the rows."""
+    with tmpfs(tmp_path / "disk", "3m") as disk:
+        config = tmp_path / "c.toml"
+        names = ("radioid_users", "tgif_talkgroups")
+        config.write_text(
+            f'db = "{disk}/db.sqlite"\ncache_dir = "{tmp_path}/cache"\n'
+            "[sync]\ncompress_cache = false\n"
+            + "".join(f"[sources.{n}]\nenabled = {str(n in names).lower()}\n" for n in SOURCES)
+        )
+        cache = tmp_path / "cache"
+        cache.mkdir()
+
+        def documents(tag: str) -> None:
+            users = [{"id": 1000 + i, "callsign": f"W{i}X", "fname": f"{tag}{i}" * 3,
+                      "city": "c" * 40} for i in range(6000)]  # fmt: skip
+            (cache / "radioid_users.json").write_text(json.dumps({"users": users}))
+            talkgroups = [{"id": str(100 + i), "name": f"{tag}{i}"} for i in range(300)]
+            (cache / "tgif_talkgroups.json").write_text(json.dumps(talkgroups))
+
+        documents("a")
+        assert cli("--config", config, "sync", "--offline").code == 0
+        stat = os.statvfs(disk)
+        with open(disk / "filler", "wb") as filler:
+            filler.write(b"\0" * (stat.f_bavail * stat.f_frsize - 12 * 1024))
+        documents("b")
+        result = cli("--config", config, "sync", "--offline")
+        assert result.code == 1, result
+        assert "internal error" not in result.err and "Traceback" not in result.err
+        errors = result.err.splitlines()
+        assert [line.split(": ")[2] for line in errors] == list(names), errors
+        assert all("the disk is full" in line for line in errors), errors
+        looked = cli("--config", config, "lookup", "W5X")
+        assert looked.code == 0, looked
+        assert "a5a5a5" in looked.out
+        (disk / "filler").unlink()
+        assert cli("--config", config, "sync", "--offline").code == 0

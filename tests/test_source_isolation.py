@@ -102,3 +102,48 @@ def test_warm_import_and_the_daemon_cycle_contain_the_bug_too(
     assert result.err.splitlines()[-1].startswith(f"dmr-edge: error: {BROKEN}: internal error")
     assert table_rows(tmp_path / "db.sqlite", "SELECT count(*) FROM repeaters WHERE source = ?",
                       (BROKEN,)) == [(0,)]  # fmt: skip
+
+
+def test_a_damaged_cache_file_without_its_sidecar_fails_only_its_own_source(cli, tmp_path):
+    import gzip
+
+    from tests.conftest import write_config
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    config = write_config(
+        tmp_path / "c.toml", tmp_path, None, enabled=["radioid_users", "tgif_talkgroups"]
+    )
+    users = [{"id": 1000 + i, "callsign": f"W{i}X"} for i in range(2000)]
+    body = gzip.compress(json.dumps({"users": users}).encode())
+    (cache / "radioid_users.json").write_bytes(body[: len(body) // 2])
+    (cache / "tgif_talkgroups.json").write_text(json.dumps([{"id": "101", "name": "Tac"}]))
+    result = cli("--config", config, "sync", "--offline")
+    assert result.code == 1, result
+    (line,) = result.err.splitlines()
+    assert line.startswith("dmr-edge: error: radioid_users: the cached copy is damaged"), line
+    assert line.endswith("; removed it from the cache")
+    assert not (cache / "radioid_users.json").exists()
+    assert table_rows(tmp_path / "db.sqlite", "SELECT count(*) FROM talkgroups") == [(1,)]
+
+
+def test_a_cache_that_cannot_be_installed_fails_that_source_of_warm_alone(
+    cli, config, tmp_path, monkeypatch
+):
+    from dmr_edge.cache import Cache
+
+    real = Cache.install
+
+    def install(self, name, temp, meta):  # type: ignore[no-untyped-def]
+        if name == BROKEN:
+            raise OSError(28, "No space left on device")
+        return real(self, name, temp, meta)
+
+    monkeypatch.setattr(Cache, "install", install)
+    result = cli("warm", "--config", config)
+    assert result.code == 1, result
+    assert result.err.splitlines() == [
+        f"dmr-edge: error: {BROKEN}: internal error: OSError: [Errno 28] No space left on device"
+    ]
+    assert (tmp_path / "cache" / "tgif_talkgroups.json").exists()
+    assert not [p for p in (tmp_path / "cache").iterdir() if p.name.endswith(".tmp")]
