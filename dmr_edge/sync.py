@@ -8,7 +8,6 @@ that fails leaves the previous cache file and the previous rows of that source i
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import threading
 import time
@@ -37,7 +36,13 @@ from dmr_edge.stream import ParseStats, RowStream, chunked, iter_records, open_d
 DEFAULT_CHUNK = 500
 RecordProgress = Callable[[str, int], None]  # (source, records parsed so far)
 
-log = logging.getLogger("dmr_edge.sync")
+
+
+def _log() -> Any:
+    """This module's logger, imported when there is something to log (a failure)."""
+    import logging
+
+    return logging.getLogger("dmr_edge.sync")
 
 
 @dataclass
@@ -374,7 +379,11 @@ class Syncer:
             try:
                 self._refresh(source.name, entry, result)
             except OSError as exc:  # the data is as good: only its freshness is not noted
-                log.warning("%s: cannot mark the cache as checked: %s", source.name, exc)
+                _log().warning(
+                    "dmr-edge: warning: %s: cannot mark the cache as checked: %s",
+                    source.name,
+                    exc,
+                )
         return result
 
     def _refresh(self, name: str, entry: CacheEntry, result: FetchResult) -> None:
@@ -403,7 +412,7 @@ class Syncer:
         it), the traceback in the debug log, the other sources still run."""
         import traceback
 
-        log.debug("%s: %s", source.name, source.redact(traceback.format_exc()).rstrip())
+        _log().debug("%s: %s", source.name, source.redact(traceback.format_exc()).rstrip())
         text = source.redact(" ".join(str(exc).split()))
         text = text if len(text) <= 200 else text[:197] + "..."
         report.error = f"internal error: {type(exc).__name__}: {text}".rstrip(": ")

@@ -22,7 +22,6 @@ import threading
 from pathlib import Path
 
 from dmr_edge.bench.generate import SOURCES, generate_file
-
 from tests.upstream import Fault, Upstream
 
 

@@ -35,6 +35,8 @@ NOT_FOR_AN_OFFLINE_SYNC = {
     "inspect": "via dataclasses",
     "queue": "parallel mode only",
     "socket": "downloads only",
+    "logging": "the daemon's log (and -v): a one-shot run prints its own lines",
+    "traceback": "only for a failure under -v",
     "dmr_edge.fetch": None,  # the module itself is light; listed so a heavy import is noticed
 }
 ALLOWED_OWN = {

@@ -73,12 +73,29 @@ endef
 """
 
 
+def _guarded_imports(tree: ast.AST) -> set[int]:
+    """The imports inside a ``try`` that catches ImportError: optional, the code does
+    without them (glibc's mallopt through ctypes, which musl has no use for)."""
+    guarded = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Try) and any(
+            "ImportError" in ast.dump(handler.type) for handler in node.handlers if handler.type
+        ):
+            for statement in node.body:
+                guarded.update(id(inner) for inner in ast.walk(statement))
+    return guarded
+
+
 def imported_top_level_modules(package: Path) -> set[str]:
-    """Given a package directory, return the top-level names of every absolute import."""
+    """Given a package directory, return the top-level names of every absolute import that
+    is not optional (see ``_guarded_imports``)."""
     names = set()
     for path in package.rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        guarded = _guarded_imports(tree)
         for node in ast.walk(tree):
+            if id(node) in guarded:
+                continue
             if isinstance(node, ast.Import):
                 names.update(alias.name.split(".")[0] for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:

@@ -10,15 +10,12 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import logging
 import os
 import sys
 from typing import Any
 
 from dmr_edge import __version__
 from dmr_edge.errors import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, ConfigError, DmrEdgeError
-
-log = logging.getLogger("dmr_edge")
 
 # command name → (module, one-line help). Keep in the order `--help` should list them.
 COMMANDS = {
@@ -57,7 +54,7 @@ class Context:
                 cache_dir=getattr(self.args, "cache_dir", None),
             )
             for warning in self._settings.warnings:
-                log.warning("warning: %s", warning)
+                self.err(f"warning: {warning}")
         return self._settings
 
     def out(self, text: str = "") -> None:
@@ -137,6 +134,11 @@ def _command_name(argv: list[str]) -> str | None:
 
 
 def configure_logging(verbose: bool, quiet: bool) -> None:
+    """Log lines to stderr: for the daemon (``USES_LOGGING`` in its command module), and for
+    any command under ``--verbose`` (tracebacks). Other commands print their few lines
+    themselves and leave the logging module unimported (0.9 MB on a router)."""
+    import logging
+
     level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
     handler = logging.StreamHandler(sys.stderr)
     if os.environ.get("JOURNAL_STREAM"):
@@ -172,7 +174,12 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # argparse: --help, --version, or a usage error
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
     ctx = Context(args)
-    configure_logging(ctx.verbose, ctx.quiet)
+    if ctx.verbose or getattr(args._module, "USES_LOGGING", False):
+        configure_logging(ctx.verbose, ctx.quiet)
+    elif "logging" in sys.modules:  # a command run before in this process set handlers up
+        import logging
+
+        logging.getLogger("dmr_edge").handlers[:] = []
     try:
         return int(args._module.run(args, ctx))
     except DmrEdgeError as exc:

@@ -12,6 +12,7 @@ from dmr_edge.cli.sync import duration_arg
 from dmr_edge.record import replace
 
 log = logging.getLogger("dmr_edge")
+USES_LOGGING = True  # the daemon logs its cycles (dmr_edge.cli configures it)
 
 
 def _positive_duration_arg(text: str) -> float:
