@@ -37,6 +37,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from typing import Any, Callable
 
+from dmr_edge.arena import one_malloc_arena
 from dmr_edge.config import Settings, format_duration
 from dmr_edge.errors import EXIT_FAILURE, EXIT_OK, ConfigError, DmrEdgeError
 from dmr_edge.lock import InstanceLock
@@ -511,6 +512,7 @@ class Daemon:
         result = CycleResult(self.cycles, started, list(names), forced)
         if forced or self._synced_once:
             result.max_age = 0.0  # the monotonic schedule says these sources are due
+        one_malloc_arena()
         worker = threading.Thread(
             target=self._work,
             args=(settings, result),

@@ -425,6 +425,7 @@ class SourceApplier:
         self.before = store.count(table, scope_col, spec.scope)
         self.first_load = self.before == 0
         self.rebuild: list[str] = []  # indexes dropped for a first load into an empty table
+        self.cache_size = 0  # the connection's page cache, while a first load uses less
         if self.first_load and (scope_col is None or store.count(table) == 0):
             self._drop_indexes()
         self.stored: list[tuple[int, Any]] = []  # the next stored rows beyond the frontier
@@ -527,6 +528,12 @@ class SourceApplier:
         ).fetchall():
             self.conn.execute(f'DROP INDEX "{name}"')
             self.rebuild.append(sql)
+        if self.rebuild:
+            # A first load appends in id order and finds nothing to update, so a smaller
+            # page cache costs it no time; the index sort at the end then starts from a
+            # smaller heap (0.3 MB less at the sync's peak). Restored after the rebuild.
+            (self.cache_size,) = self.conn.execute("PRAGMA cache_size").fetchone()
+            self.conn.execute("PRAGMA cache_size = -512")
 
     def add(self, rows: list[Row]) -> None:
         """Apply one chunk of converted rows (each ending with its record's digest)."""
@@ -600,13 +607,11 @@ class SourceApplier:
                 self.conn.execute(f"DELETE FROM temp.{name}")
         self.ranges = []
         if self.rebuild:
-            # Sorting the index keys in a smaller page cache: a little more time, 1 MB less
-            # memory at the sync's peak.
-            (cache_size,) = self.conn.execute("PRAGMA cache_size").fetchone()
-            self.conn.execute("PRAGMA cache_size = -512")
+            # Sorting the index keys in the smaller page cache of the load: a little more
+            # time, 1 MB less memory at the sync's peak.
             for sql in self.rebuild:
                 self.conn.execute(sql)
-            self.conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
+            self.conn.execute(f"PRAGMA cache_size = {int(self.cache_size)}")
             self.rebuild = []
         stats = self.stats
         stats.deleted += max(deleted, 0)

@@ -26,20 +26,14 @@ from typing import Any, Callable
 
 from dmr_edge.bench import BenchError
 from dmr_edge.bench.documents import decompress_to, mutate_users
+from dmr_edge.bench.generate import SOURCES
 from dmr_edge.bench.machine import ijson_info
 from dmr_edge.bench.mirror import Mirror
 from dmr_edge.bench.probes import SYNC_CHILD, baseline_code
 from dmr_edge.bench.runner import Places, Run, run_child
 from dmr_edge.bench.stats import Measured, Planned
 
-SOURCE_NAMES = (
-    "radioid_users",
-    "radioid_repeaters",
-    "brandmeister_devices",
-    "brandmeister_talkgroups",
-    "tgif_talkgroups",
-    "hearham_repeaters",
-)
+SOURCE_NAMES = SOURCES  # the six, in the order the generator and a sync take them
 USERS = "radioid_users"
 WEEK_CHANGE = 0.0033  # radioid's real weekly churn, 2025-11-16 → 2025-11-23
 BIG_CHANGE = 0.05

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Callable
 
-from dmr_edge.cache import TEMP_SUFFIX
+from dmr_edge.cache import TEMP_SUFFIX, temp_pattern
 from dmr_edge.errors import ExportError
 
 FILE_MODE = 0o644  # readable by MMDVMHost's user; never writable by others
@@ -92,11 +92,6 @@ def remove_stale_temps(directory: Path, pattern: re.Pattern[str]) -> int:
                     os.unlink(entry.path)
                     removed += 1
     return removed
-
-
-def temp_pattern(name: str) -> re.Pattern[str]:
-    """Return the pattern of the temporary files ``tempfile.mkstemp`` makes for ``name``."""
-    return re.compile(rf"^\.{re.escape(name)}\.[a-z0-9_]{{8}}{re.escape(TEMP_SUFFIX)}$")
 
 
 @contextlib.contextmanager
