@@ -237,6 +237,31 @@ def test_a_read_only_cache_directory_fails_each_source_clearly_and_keeps_the_row
         assert cli("sync", "--config", config, "--offline").code == 0
 
 
+@needs_mount
+def test_an_export_to_a_read_only_place_says_what_to_do_from_a_shell_and_under_a_service(
+    cli, upstream, tmp_path, monkeypatch
+):
+    config = config_for(tmp_path, upstream, tmp_path / "db.sqlite", tmp_path / "cache")
+    upstream.set(USERS, tiny_documents()["radioid_users"], etag='"v1"')
+    assert cli("sync", "--config", config).code == 0
+    place = tmp_path / "ro"
+    with tmpfs(place, "1m"):
+        (place / "DMRIds.dat").write_text("1234567\tOLD\tName\n")
+        remount(place, "ro")
+        out = ["export", "dmrids", "--config", config, "--out", str(place / "DMRIds.dat")]
+        monkeypatch.delenv("INVOCATION_ID", raising=False)
+        shell = cli(*out)
+        assert shell.code != 0
+        assert "read-only file system (on Pi-Star, run 'rpi-rw' first" in one_error_line(shell.err)
+        monkeypatch.setenv("INVOCATION_ID", "0123456789abcdef")  # as systemd sets for a unit
+        service = cli(*out)
+        assert service.code == shell.code
+        line = one_error_line(service.err)
+        assert "ReadWritePaths=" in line and "systemctl edit dmr-edge" in line, line
+        assert "rpi-rw" not in line
+        assert (place / "DMRIds.dat").read_text() == "1234567\tOLD\tName\n"
+
+
 # --- the lock -------------------------------------------------------------------------------
 
 HOLD_LOCK = """

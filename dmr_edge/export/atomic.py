@@ -55,6 +55,12 @@ def describe(exc: OSError, path: Path) -> str:
     """Given an OSError about ``path``, return one line saying what went wrong."""
     reason = exc.strerror or str(exc)
     if exc.errno == errno.EROFS:
+        if os.environ.get("INVOCATION_ID"):  # a systemd unit: ProtectSystem= made it so
+            return (
+                f"{path}: read-only file system (the service may write only where its unit "
+                "allows: add the directory to ReadWritePaths= with 'systemctl edit "
+                "dmr-edge', or export to a writable place)"
+            )
         return (
             f"{path}: read-only file system (on Pi-Star, run 'rpi-rw' first or export to "
             "a writable place)"
