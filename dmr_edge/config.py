@@ -116,7 +116,7 @@ class SourceSettings:
 @dataclass(frozen=True)
 class SyncSettings:
     mode: str = "auto"
-    chunk: int | None = None  # None: 1000, or chosen by memory when mode is auto
+    chunk: int | None = None  # None: the default chunk (sync.DEFAULT_CHUNK, 200 rows)
     max_age: float = 3600.0
     reject_threshold: float = 0.05
     min_ratio: float = 0.5
