@@ -12,6 +12,7 @@ smaller one unless forced.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
@@ -138,6 +139,22 @@ def _ascii_row(row: Sequence[Any]) -> tuple[Any, ...]:
     return (row[0], *(to_ascii(text or "") for text in row[1:]))
 
 
+@contextlib.contextmanager
+def _reading(db: Path, what: str, target: Path) -> Iterator[sqlite3.Connection]:
+    """Yield a read-only connection to ``db`` for one export to ``target``, closed after:
+    a database error becomes a ``StoreError`` ("cannot read ``what``"), a write error an
+    ``ExportError`` naming the target."""
+    store = Store(db, readonly=True)
+    try:
+        yield store.conn
+    except sqlite3.Error as exc:
+        raise StoreError(f"{db}: cannot read {what}: {exc}") from None
+    except OSError as exc:
+        raise ExportError(f"cannot write {target.name}: {describe(exc, target)}") from None
+    finally:
+        store.close()
+
+
 def export_users(
     db: Path,
     out: Path,
@@ -170,32 +187,22 @@ def export_users(
     started = time.monotonic()
     target = _target(out)
     previous = count_data_lines(target, fmt.is_data)
-    store = Store(db, readonly=True)
-    try:
-        conn = store.conn
-        try:
-            extra_count = local_ids.load(conn, Path(extra)) if extra is not None else 0
-            conn.execute("BEGIN")  # one snapshot for the counts and the rows
-            total = int(conn.execute("SELECT count(*) FROM users").fetchone()[0])
-            if selection.filtered and total:
-                empty = f"no users match {selection.describe()}"
-            else:
-                empty = "the database holds no users (run 'dmr-edge sync' first)"
-            if total == 0 and extra_count == 0:
-                _check_shrink(fmt.label, target, 0, previous, force, min_ratio, empty)
-            with atomic_writer(target) as handle:
-                result = _write_users(
-                    conn, _Counter(handle), fmt, selection, ascii, extra_count > 0, total,
-                    progress,
-                )  # fmt: skip
-                _check_shrink(fmt.label, target, result.lines, previous, force, min_ratio, empty)
-            conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            raise StoreError(f"{db}: cannot read users: {exc}") from None
-        except OSError as exc:
-            raise ExportError(f"cannot write {target.name}: {describe(exc, target)}") from None
-    finally:
-        store.close()
+    with _reading(db, "users", target) as conn:
+        extra_count = local_ids.load(conn, Path(extra)) if extra is not None else 0
+        conn.execute("BEGIN")  # one snapshot for the counts and the rows
+        total = int(conn.execute("SELECT count(*) FROM users").fetchone()[0])
+        if selection.filtered and total:
+            empty = f"no users match {selection.describe()}"
+        else:
+            empty = "the database holds no users (run 'dmr-edge sync' first)"
+        if total == 0 and extra_count == 0:
+            _check_shrink(fmt.label, target, 0, previous, force, min_ratio, empty)
+        with atomic_writer(target) as handle:
+            result = _write_users(
+                conn, _Counter(handle), fmt, selection, ascii, extra_count > 0, total, progress
+            )
+            _check_shrink(fmt.label, target, result.lines, previous, force, min_ratio, empty)
+        conn.execute("COMMIT")
     result.kind, result.path, result.previous_lines = kind, target, previous
     result.seconds = time.monotonic() - started
     return result
@@ -282,35 +289,26 @@ def export_talkgroups(
         f"the database holds no {fmt.network} talkgroups (run 'dmr-edge sync' first, "
         f"with {fmt.source} enabled)"
     )
-    store = Store(db, readonly=True)
-    try:
-        conn = store.conn
-        try:
-            conn.execute("BEGIN")
-            total = int(
-                conn.execute(
-                    "SELECT count(*) FROM talkgroups WHERE network = ?", (fmt.network,)
-                ).fetchone()[0]
-            )
-            if total == 0:
-                _check_shrink(fmt.label, target, 0, previous, force, min_ratio, empty)
-            state = conn.execute(
-                "SELECT url, applied_at FROM source_state WHERE source = ?", (fmt.source,)
-            ).fetchone()
-            rows = conn.execute(
-                "SELECT id, name FROM talkgroups WHERE network = ? ORDER BY id", (fmt.network,)
-            )
-            with atomic_writer(target) as handle:
-                counter = _Counter(handle)
-                lines, shortened = _write_talkgroups(counter, fmt, state, rows, total, progress)
-                _check_shrink(fmt.label, target, lines, previous, force, min_ratio, empty)
-            conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            raise StoreError(f"{db}: cannot read talkgroups: {exc}") from None
-        except OSError as exc:
-            raise ExportError(f"cannot write {target.name}: {describe(exc, target)}") from None
-    finally:
-        store.close()
+    with _reading(db, "talkgroups", target) as conn:
+        conn.execute("BEGIN")
+        total = int(
+            conn.execute(
+                "SELECT count(*) FROM talkgroups WHERE network = ?", (fmt.network,)
+            ).fetchone()[0]
+        )
+        if total == 0:
+            _check_shrink(fmt.label, target, 0, previous, force, min_ratio, empty)
+        state = conn.execute(
+            "SELECT url, applied_at FROM source_state WHERE source = ?", (fmt.source,)
+        ).fetchone()
+        rows = conn.execute(
+            "SELECT id, name FROM talkgroups WHERE network = ? ORDER BY id", (fmt.network,)
+        )
+        with atomic_writer(target) as handle:
+            counter = _Counter(handle)
+            lines, shortened = _write_talkgroups(counter, fmt, state, rows, total, progress)
+            _check_shrink(fmt.label, target, lines, previous, force, min_ratio, empty)
+        conn.execute("COMMIT")
     return ExportResult(
         kind=kind,
         path=target,
